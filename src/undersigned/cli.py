@@ -1,0 +1,74 @@
+"""The command line: a thin click layer over the library; library errors become click errors here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import UndersignedError
+from .problems import Problem, Severity, has_errors
+
+
+class Group(click.Group):
+    """Turns the library's one exception hierarchy into `Error: …` and exit 1, in one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UndersignedError as e:
+            raise click.ClickException(str(e)) from e
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order users meet them, not alphabetical
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="undersigned")
+def cli():
+    """Joint advocacy letters as YAML in git: validate, keep the roster, render.
+
+    \b
+    Example:
+      undersigned validate
+      undersigned render china-forced-repatriation-2023
+    """
+
+
+def today() -> dt.date:
+    """Today's date; one place so tests can pin it."""
+    return dt.date.today()
+
+
+def print_problems(problems: list[Problem], fmt: str) -> None:
+    """Print problems in the requested format: human (stderr-friendly lines), github, json."""
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [p.as_dict() for p in problems]}, indent=2,
+                              ensure_ascii=False))
+        return
+    for p in problems:
+        if fmt == "github":
+            kind = "error" if p.severity is Severity.ERROR else "warning"
+            msg = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            click.echo(f"::{kind} file={p.file},line={p.line},col={p.column},"
+                       f"title={p.rule}::{msg}")
+        else:
+            color = "red" if p.severity is Severity.ERROR else "yellow"
+            click.echo(f"{p.file}:{p.line}:{p.column}: "
+                       + click.style(p.severity.value, fg=color) + f": {p.rule}: {p.message}")
+
+
+from .commands import register  # noqa: E402  (commands need `cli` helpers defined above)
+
+register(cli)
+
+
+def main() -> None:
+    cli(prog_name="undersigned")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Directory order and name matching: the collation keys the renderer sorts by and the validator checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Signatory
+
+_WORD = re.compile(r"[^\W_]+")
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a text: 'ACAT - Belgique' → 'acat belgique'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(bare.casefold()))
+
+
+def sort_key(s: Signatory) -> tuple[str, str]:
+    """Where a signatory stands in its section.
+
+    Individuals sort by family name: `sort_as` when given ("Lee Yanghee"), else the last word
+    of the name and then the rest ("David Alton" → "alton david"). Organisations sort by name.
+    Ties are broken by the exact name so the order is total and stable.
+    """
+    if s.sort_as:
+        key = fold(s.sort_as)
+    elif s.kind == "individual":
+        words = fold(s.name).split(" ")
+        key = " ".join([words[-1], *words[:-1]])
+    else:
+        key = fold(s.name)
+    return key, s.name
+
+
+def identity_key(name: str) -> str:
+    """The form under which two names count as the same signatory.
+
+    Folds case, accents, punctuation and spacing, and drops parenthesised parts such as an
+    acronym ("Human Rights Watch (HRW)" ≡ "Human Rights Watch") — "ACAT UK" ≡ "ACAT - UK".
+    """
+    return fold(_PARENS.sub(" ", name)) or fold(name)
+
+
+def acronym_of(name: str) -> str | None:
+    """The acronym given in parentheses, if any: 'Human Rights Watch (HRW)' → 'hrw'."""
+    for inner in re.findall(r"\(([^()]*)\)", name):
+        word = inner.strip()
+        if 2 <= len(word) <= 12 and " " not in word and word.upper() == word and word.isalpha():
+            return word.casefold()
+    return None

@@ -1,0 +1,22 @@
+"""`undersigned schema`: print the JSON Schema of letters (or rosters) for editors and tools."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..schema import letter_json_schema, roster_json_schema
+
+
+@click.command()
+@click.option("--roster", is_flag=True, help="The schema of roster files instead of letters.")
+def schema(roster):
+    """Print the JSON Schema of letter files (or, with --roster, of roster files).
+
+    \b
+    Example:
+      undersigned schema > schema/letter.schema.json
+    """
+    data = roster_json_schema() if roster else letter_json_schema()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

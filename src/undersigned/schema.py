@@ -1,0 +1,233 @@
+"""The field specification of letters and rosters: one table that drives the loader and the JSON Schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LETTER_KINDS = ("letter", "statement", "submission")
+SIGNATORY_KINDS = ("individual", "organization")
+STATUSES = ("confirmed", "pending", "withdrawn")
+SOURCE_TYPES = (
+    "un-document",
+    "report",
+    "article-newspaper",
+    "legislation",
+    "press-release",
+    "letter",
+    "webpage",
+    "book",
+    "article-journal",
+)
+# Fields each source type cannot do without; "author|container-title" means one of the two.
+REQUIRED_BY_TYPE = {
+    "un-document": ("title", "number"),
+    "report": ("title",),
+    "article-newspaper": ("title", "author|container-title"),
+    "legislation": ("title",),
+    "press-release": ("title", "author"),
+    "letter": ("title",),
+    "webpage": ("title", "URL|link_text"),
+    "book": ("title",),
+    "article-journal": ("title",),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its type, whether it is required, and its documentation."""
+
+    type: str  # str | text | date | bool | enum | authors
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+def _f(type_: str, doc: str, required: bool = False, choices: tuple[str, ...] = ()) -> Field:
+    return Field(type_, doc, required, choices)
+
+
+PARTY = {
+    "name": _f("str", "Name as printed.", True),
+    "title": _f("str", "Title or office, printed under the name."),
+    "organization": _f("str", "Organisation, printed under the title."),
+    "address": _f("text", "Postal address block, one line per line."),
+}
+
+SECTION = {
+    "heading": _f("str", "Heading printed above this section of the list.", True),
+    "kind": _f("enum", "Which signatories the section lists.", True, (*SIGNATORY_KINDS, "all")),
+}
+
+SIGNATURES = {
+    "heading": _f("str", "Heading above the list; {as_of} is replaced by the formatted date."),
+    "note": _f("str", "A line under the heading, e.g. 'Affiliations are for identification only.'"),
+    "group_by": _f("enum", "Sub-headings per country inside each section.", False, ("country",)),
+}
+
+STYLE = {
+    "date_format": _f("str", "Date pattern: tokens D DD M MM MMM MMMM YY YYYY."),
+}
+
+SOURCE = {
+    "type": _f("enum", "What kind of work this is.", True, SOURCE_TYPES),
+    "author": _f("authors", "Author: a string, or a list of strings or {name, affiliation}."),
+    "title": _f("str", "Title as cited, in the letter's language."),
+    "original-title": _f("str", "Title in the source's own language."),
+    "language": _f("str", "Language of the source when it differs from the letter's (BCP 47)."),
+    "container-title": _f("str", "Newspaper, journal or web site."),
+    "publisher": _f("str", "Publisher."),
+    "genre": _f("str", "Sub-type printed as a label, e.g. 'Press Release'."),
+    "number": _f("str", "Document number or UN symbol, e.g. A/HRC/25/CRP.1."),
+    "authority": _f("str", "For legislation: the body and occasion of adoption."),
+    "issued": _f("date", "Date of the source."),
+    "URL": _f("str", "Address of the source (http or https)."),
+    "link_text": _f("str", "Visible text of the link, when the letter shows text not the address."),
+    "archived_url": _f("str", "A web-archive copy of the source."),
+    "accessed": _f("date", "When the source was last checked."),
+    "date_format": _f("str", "Overrides style.date_format for this source."),
+    "quote_comma_inside": _f("bool", "Put the comma after a quoted title inside the quotes."),
+    "note": _f("str", "Free note about the source; never printed."),
+}
+
+CITATION = {
+    "cite": _f("str", "Key of the cited source (an entry of sources:).", True),
+    "pinpoint": _f("str", "Where in the source: 'para. 9', 'paras. 46-48', 'p. 12'."),
+    "quotation": _f("str", "Words quoted from the source at the pinpoint."),
+    "prefix": _f("str", "Signal printed before the citation: 'See', 'Cf.'."),
+    "suffix": _f("str", "Free text printed after the citation."),
+}
+
+TEXT_PART = {
+    "text": _f("str", "Free commentary inside a footnote (inline markup allowed).", True),
+}
+
+LETTER = {
+    "kind": _f("enum", "What the document is; validation rules follow it.", True, LETTER_KINDS),
+    "title": _f("str", "Document title (metadata, HTML title).", True),
+    "lang": _f("str", "Language of the text (BCP 47), default en."),
+    "date": _f("date", "Date line of the letter."),
+    "place": _f("str", "Place printed before the date."),
+    "subject": _f("str", "Subject line, e.g. 'Re: …'."),
+    "salutation": _f("str", "e.g. 'Dear President Xi Jinping,' or 'To Whom It May Concern:'."),
+    "closing": _f("str", "e.g. 'Sincerely,', 'Respectfully,'."),
+}
+
+SIGNATORY = {
+    "name": _f("str", "Name as printed.", True),
+    "kind": _f("enum", "Individual or organisation.", True, SIGNATORY_KINDS),
+    "title": _f("str", "Display title or affiliation."),
+    "sort_as": _f("str", "Collation key when the name does not sort as written."),
+    "country": _f("str", "Country (used by group_by: country)."),
+    "signed_on": _f("date", "Date the signature arrived.", True),
+    "status": _f("enum", "confirmed, pending or withdrawn (default confirmed).", False, STATUSES),
+    "withdrawn_on": _f("date", "Date of withdrawal."),
+    "withdrawal_reason": _f("str", "Why the signatory withdrew."),
+    "named": _f("bool", "false: counted but never printed by name."),
+    "via": _f("str", "Provenance: how the signature arrived."),
+    "endorsed": _f("str", "Fingerprint of the text endorsed (sha256:…)."),
+    "email": _f("str", "Contact e-mail; validated, never rendered."),
+}
+
+ROSTER = {
+    "as_of": _f("date", "The 'as of' date printed above the list.", True),
+}
+
+
+def _props(spec: dict[str, Field]) -> dict:
+    out = {}
+    for name, field in spec.items():
+        if field.type == "date":
+            prop = {"type": "string", "format": "date"}
+        elif field.type == "bool":
+            prop = {"type": "boolean"}
+        elif field.type == "enum":
+            prop = {"enum": list(field.choices)}
+        elif field.type == "authors":
+            prop = {"$ref": "#/$defs/authors"}
+        else:
+            prop = {"type": "string"}
+        prop["description"] = field.doc
+        out[name] = prop
+    return out
+
+
+def _object(spec: dict[str, Field], **extra_props) -> dict:
+    props = _props(spec)
+    props.update(extra_props)
+    return {
+        "type": "object",
+        "properties": props,
+        "required": [k for k, f in spec.items() if f.required],
+        "additionalProperties": False,
+    }
+
+
+def letter_json_schema() -> dict:
+    """The JSON Schema of a letter file (draft 2020-12), for editors and other tools."""
+    inline = {"type": "string", "description": "Inline text: [^key] footnote calls, *em*, links."}
+    block = {
+        "oneOf": [
+            inline,
+            {"type": "object", "properties": {"paragraph": inline, "id": {"type": "string"}},
+             "required": ["paragraph"], "additionalProperties": False},
+            {"type": "object", "properties": {"heading": inline, "id": {"type": "string"}},
+             "required": ["heading"], "additionalProperties": False},
+            {"type": "object", "properties": {"quote": inline, "id": {"type": "string"}},
+             "required": ["quote"], "additionalProperties": False},
+            {"type": "object",
+             "properties": {"list": {"type": "array", "items": inline},
+                            "ordered": {"type": "boolean"}, "id": {"type": "string"}},
+             "required": ["list"], "additionalProperties": False},
+        ]
+    }
+    footnote = {
+        "oneOf": [
+            inline,
+            {"type": "array", "items": {"oneOf": [_object(CITATION), _object(TEXT_PART)]}},
+        ]
+    }
+    signatures = _object(
+        SIGNATURES, sections={"type": "array", "items": _object(SECTION)}
+    )
+    schema = _object(
+        LETTER,
+        addressees={"type": "array", "items": _object(PARTY)},
+        cc={"type": "array", "items": _object(PARTY)},
+        body={"type": "array", "items": block},
+        signatures=signatures,
+        style=_object(STYLE),
+        footnotes={"type": "object", "additionalProperties": footnote},
+        sources={"type": "object", "additionalProperties": _object(SOURCE)},
+    )
+    schema["required"] = [*schema["required"], "body"]
+    schema["$defs"] = {
+        "authors": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"oneOf": [
+                    {"type": "string"},
+                    {"type": "object", "properties": {"name": {"type": "string"},
+                                                      "affiliation": {"type": "string"}},
+                     "required": ["name"], "additionalProperties": False},
+                ]}},
+            ]
+        }
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://undersigned.invalid/schema/letter.schema.json",
+        "title": "undersigned letter",
+        **schema,
+    }
+
+
+def roster_json_schema() -> dict:
+    """The JSON Schema of a roster file (draft 2020-12)."""
+    schema = _object(ROSTER, signatories={"type": "array", "items": _object(SIGNATORY)})
+    schema["required"] = [*schema["required"], "signatories"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://undersigned.invalid/schema/roster.schema.json",
+        "title": "undersigned roster",
+        **schema,
+    }

@@ -1,0 +1,335 @@
+"""Validation rules: every check of a letter and its roster, returning all problems found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import schema
+from .collation import acronym_of, identity_key, sort_key
+from .inline import FIELDS, links, note_refs
+from .load import load_letter, load_roster
+from .model import Letter, Roster, Signatory
+from .problems import Pos, Problem
+from .workspace import display_path, roster_path
+
+# A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
+# A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015).
+UN_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\([0-9]{4}\))?)+\Z")
+FUZZY_THRESHOLD = 90
+FUZZY_WINDOW = 6
+
+RULES = {
+    # loader
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-encoding": "The file is not UTF-8.",
+    "yaml-alias": "Anchors and aliases are not allowed.",
+    "yaml-tag": "Tags are not allowed.",
+    "yaml-too-large": "The file is implausibly large.",
+    "duplicate-key": "A key appears twice in one mapping.",
+    "wrong-type": "A value has the wrong type.",
+    "missing-field": "A required field is missing.",
+    "unknown-key": "A key the format does not know (warning).",
+    "bad-date": "A date is not a real YYYY-MM-DD date.",
+    "bad-value": "A value is not one of the allowed choices.",
+    "bad-block": "A body item is not a paragraph, heading, quote or list.",
+    "empty-paragraph": "A body item has no text.",
+    # citations
+    "note-undefined": "The body calls a footnote that is not defined.",
+    "note-unused": "A footnote is defined but never called (warning).",
+    "note-empty": "A footnote has no content.",
+    "source-undefined": "A citation names a source that is not defined.",
+    "source-unused": "A source is defined but never cited (warning).",
+    "source-required": "A source lacks a field its type requires.",
+    "date-future": "A date lies in the future.",
+    "accessed-before-issued": "A source was accessed before it was issued.",
+    "url-invalid": "A URL is not a well-formed http(s) address.",
+    "un-symbol": "A UN document symbol is malformed.",
+    "date-format": "A date pattern shows no year.",
+    "inline-field": "An unknown {field} in the text (warning).",
+    # letter
+    "letter-addressee": "A letter has no addressee.",
+    "letter-date": "A letter has no date.",
+    "letter-salutation": "A letter has no salutation.",
+    # roster
+    "roster-missing": "The letter has no roster file (warning).",
+    "roster-duplicate": "Two signatories are the same after normalisation.",
+    "roster-near-duplicate": "Two signatories look alike (warning).",
+    "roster-order": "The roster is not in the order the renderer prints (warning).",
+    "email-invalid": "An e-mail address is not valid.",
+    "signed-future": "A signing date lies in the future.",
+    "signed-after-as-of": "A signature is dated after the 'as of' date.",
+    "as-of-stale": "The 'as of' date is earlier than the latest confirmed signature.",
+    "as-of-future": "The 'as of' date lies in the future.",
+    "withdrawn-date": "A withdrawal date is missing or before the signing date.",
+}
+
+
+def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None
+                      ) -> tuple[Letter | None, Roster | None, list[Problem]]:
+    """Load a letter and its roster and run every rule; returns the models and all problems."""
+    today = today or dt.date.today()
+    letter, problems = load_letter(path, display_path(path, cwd))
+    rpath = roster_path(path)
+    roster = None
+    if rpath.is_file():
+        roster, rproblems = load_roster(rpath, display_path(rpath, cwd))
+        problems += rproblems
+    elif letter is not None:
+        problems.append(letter.pos.warning(
+            "roster-missing",
+            f"no roster at {display_path(rpath, cwd)}; add signatories with `undersigned sign add`",
+        ))
+    if letter is not None:
+        problems += check_letter(letter, today)
+    if roster is not None:
+        problems += check_roster(roster, today)
+    return letter, roster, sorted(set(problems), key=_order)
+
+
+def _order(p: Problem):
+    return (p.file, p.line, p.column, p.rule, p.message)
+
+
+def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
+    """Citation, text and letter-shape rules."""
+    out: list[Problem] = []
+    called: set[str] = set()
+    for block in letter.body:
+        positions = block.item_pos if block.kind == "list" else [block.pos]
+        for text, pos in zip(block.texts, positions, strict=False):
+            if not text.strip():
+                out.append(pos.error("empty-paragraph", "this body item has no text; write "
+                                     "text or delete it"))
+            out += _check_inline(letter, text, pos, called)
+
+    for key, note in letter.footnotes.items():
+        if key not in called:
+            out.append(note.pos.warning("note-unused", f"footnote '{key}' is never called; add "
+                                        f"[^{key}] to the body or delete the footnote"))
+        if not note.parts:
+            out.append(note.pos.error("note-empty", f"footnote '{key}' says nothing; add a "
+                                      "citation (- cite: KEY) or text"))
+    cited: set[str] = set()
+    for note in letter.footnotes.values():
+        for part in note.parts:
+            if hasattr(part, "cite"):
+                cited.add(part.cite)
+                if part.cite not in letter.sources:
+                    out.append(part.field_pos.get("cite", part.pos).error(
+                        "source-undefined",
+                        f"footnote '{note.key}' cites '{part.cite}', which is not under "
+                        f"'sources:'; define it or fix the key{_suggest(part.cite, letter.sources)}",
+                    ))
+            else:
+                out += _check_inline(letter, part.text, part.pos, None)
+    for key, source in letter.sources.items():
+        if key not in cited:
+            out.append(source.pos.warning("source-unused", f"source '{key}' is never cited; "
+                                          "cite it in a footnote or delete it"))
+        out += _check_source(source, today)
+
+    if not any(t in letter.date_format for t in ("YY",)):
+        out.append(letter.field_pos.get("style", letter.pos).error(
+            "date-format", f"date_format '{letter.date_format}' shows no year; use e.g. "
+            "'MMMM D, YYYY'"))
+    if letter.date and letter.date > today:
+        out.append(letter.field_pos["date"].error("date-future", "the letter's date is in the "
+                                                  "future; fix it or leave the date out"))
+    if letter.kind == "letter":
+        if not letter.addressees:
+            out.append(letter.pos.error("letter-addressee", "a letter needs 'addressees:' (or "
+                                        "set 'kind: statement' for a document without one)"))
+        if not letter.date:
+            out.append(letter.pos.error("letter-date", "a letter needs 'date: YYYY-MM-DD'"))
+        if not letter.salutation:
+            out.append(letter.pos.error("letter-salutation", "a letter needs 'salutation:' such "
+                                        "as 'Dear …,' or 'To Whom It May Concern:'"))
+    return out
+
+
+def _suggest(key: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_inline(letter: Letter, text: str, pos: Pos, called: set[str] | None) -> list[Problem]:
+    out: list[Problem] = []
+    refs = note_refs(text)
+    if refs and called is None:
+        out.append(pos.error("note-undefined", "footnote calls ([^key]) belong in the body, "
+                             "not inside a footnote"))
+    for key in refs:
+        if called is not None:
+            called.add(key)
+        if key not in letter.footnotes:
+            out.append(pos.error("note-undefined", f"[^{key}] calls a footnote that is not under "
+                                 f"'footnotes:'{_suggest(key, letter.footnotes)}"))
+    for href in links(text):
+        if problem := _url_problem(href):
+            out.append(pos.error("url-invalid", f"link '{href}' {problem}"))
+    for name in re.findall(r"(?<!\\)\{([a-z_]+(?::[a-z]+)?)\}", text):
+        if name not in FIELDS:
+            out.append(pos.warning("inline-field", f"{{{name}}} is not a known field (known: "
+                                   f"{', '.join(FIELDS)}); write \\{{ for a literal brace"))
+    return out
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a well-formed URL"
+    if parts.scheme not in ("http", "https"):
+        return "must start with https:// (or http://)"
+    if not parts.netloc or " " in url or "." not in parts.netloc.split(":")[0]:
+        return "has no valid host name; copy the address from the browser"
+    return None
+
+
+def _check_source(source, today: dt.date) -> list[Problem]:
+    out: list[Problem] = []
+    where = f"source '{source.key}'"
+    for need in schema.REQUIRED_BY_TYPE[source.type]:
+        options = need.split("|")
+        if not any(getattr(source, o.replace("-", "_"), None) for o in options):
+            out.append(source.pos.error(
+                "source-required",
+                f"{where} ({source.type}) needs " + " or ".join(f"'{o}:'" for o in options)))
+    for name in ("URL", "archived_url"):
+        url = getattr(source, name)
+        if url and (problem := _url_problem(url)):
+            out.append(source.field_pos[name].error("url-invalid", f"{name} of {where} {problem}"))
+    if source.type == "un-document" and source.number and not UN_SYMBOL.match(source.number):
+        out.append(source.field_pos["number"].error(
+            "un-symbol", f"'{source.number}' is not a UN document symbol (like A/77/522 or "
+            "A/HRC/25/CRP.1); check it at https://undocs.org"))
+    for name in ("issued", "accessed"):
+        value = getattr(source, name)
+        if value and value > today:
+            out.append(source.field_pos[name].error("date-future",
+                                                    f"{name} of {where} is in the future"))
+    if source.issued and source.accessed and source.accessed < source.issued:
+        out.append(source.field_pos["accessed"].error(
+            "accessed-before-issued",
+            f"{where} was accessed ({source.accessed}) before it was issued ({source.issued})"))
+    if source.date_format and "YY" not in source.date_format:
+        out.append(source.field_pos["date_format"].error(
+            "date-format", f"date_format of {where} shows no year"))
+    return out
+
+
+def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
+    """Roster rules: dates, e-mails, duplicates, order, the 'as of' date."""
+    out: list[Problem] = []
+    latest = None
+    for s in roster.signatories:
+        if s.signed_on:
+            if s.signed_on > today:
+                out.append(s.field_pos["signed_on"].error(
+                    "signed-future", f"{s.name}: signed_on {s.signed_on} is in the future"))
+            elif roster.as_of and s.signed_on > roster.as_of:
+                out.append(s.field_pos["signed_on"].error(
+                    "signed-after-as-of", f"{s.name}: signed on {s.signed_on}, after as_of "
+                    f"{roster.as_of}; set as_of to {s.signed_on}"))
+            if s.status == "confirmed" and (latest is None or s.signed_on > latest):
+                latest = s.signed_on
+        if s.status == "withdrawn" and s.withdrawn_on and s.signed_on and \
+                s.withdrawn_on < s.signed_on:
+            out.append(s.field_pos["withdrawn_on"].error(
+                "withdrawn-date", f"{s.name}: withdrawn before signing"))
+        if s.email:
+            if problem := email_problem(s.email):
+                out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))
+    if roster.as_of:
+        if roster.as_of > today:
+            out.append(roster.field_pos["as_of"].error(
+                "as-of-future", f"as_of {roster.as_of} is in the future"))
+        if latest and roster.as_of < latest:
+            out.append(roster.field_pos["as_of"].error(
+                "as-of-stale", f"as_of {roster.as_of} is earlier than the latest confirmed "
+                f"signature ({latest}); set it to {latest}"))
+    out += _check_duplicates(roster.signatories)
+    out += _check_order(roster.signatories)
+    return out
+
+
+def email_problem(address: str) -> str | None:
+    """Why an address is not valid (syntax only, no network), or None."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as e:
+        return f"e-mail '{address}' is not valid: {e}"
+    return None
+
+
+def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
+    from rapidfuzz import fuzz
+
+    out: list[Problem] = []
+    live = [s for s in signatories if s.status != "withdrawn"]
+    keys = [identity_key(s.name) for s in live]
+    seen: dict[str, Signatory] = {}
+    for s, key in zip(live, keys, strict=True):
+        if key in seen:
+            first = seen[key]
+            out.append(s.pos.error(
+                "roster-duplicate",
+                f"'{s.name}' is the same signatory as '{first.name}' (line {first.pos.line}); "
+                "delete one entry",
+            ))
+        else:
+            seen[key] = s
+    acronyms = {a: s for s in live if (a := acronym_of(s.name))}
+    for s, key in zip(live, keys, strict=True):
+        other = acronyms.get(key)
+        if other is not None and other is not s:
+            out.append(s.pos.warning(
+                "roster-near-duplicate",
+                f"'{s.name}' may be the same as '{other.name}' (line {other.pos.line}), whose "
+                "acronym it is; delete one or keep both if they differ",
+            ))
+    # Compare each name with its neighbours in two orders (as written, and words reversed),
+    # which finds typos anywhere in a name without comparing all pairs.
+    reported: set[tuple[int, int]] = set()
+    orders = (
+        sorted(range(len(live)), key=lambda i: keys[i]),
+        sorted(range(len(live)), key=lambda i: keys[i][::-1]),
+    )
+    for order in orders:
+        for pos, i in enumerate(order):
+            for j in order[pos + 1: pos + 1 + FUZZY_WINDOW]:
+                a, b = sorted((i, j))
+                if keys[a] == keys[b] or (a, b) in reported:
+                    continue
+                if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD):
+                    reported.add((a, b))
+                    first, second = live[a], live[b]
+                    out.append(second.pos.warning(
+                        "roster-near-duplicate",
+                        f"'{second.name}' looks like '{first.name}' (line {first.pos.line}); "
+                        "if they are the same signatory, delete one",
+                    ))
+    return out
+
+
+def _check_order(signatories: list[Signatory]) -> list[Problem]:
+    """Within each kind, entries must follow the collation order; name each slip once."""
+    out: list[Problem] = []
+    previous: dict[str, Signatory] = {}
+    for s in signatories:
+        before = previous.get(s.kind)
+        if before is not None and sort_key(s) < sort_key(before):
+            out.append(s.pos.warning(
+                "roster-order",
+                f"'{s.name}' should come before '{before.name}' (line {before.pos.line}); "
+                "run `undersigned fmt` to sort the roster",
+            ))
+        previous[s.kind] = s
+    return out

@@ -1,0 +1,55 @@
+"""Finding the workspace, its letters and the roster that belongs to each letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import WorkspaceError
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest directory, from `start` upwards, that holds a `letters/` directory."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / "letters").is_dir():
+            return candidate
+    return None
+
+
+def letter_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "letters").glob("*.yaml") if p.is_file())
+
+
+def resolve_letter(arg: str, cwd: Path) -> Path:
+    """A letter given as a path or as a slug of the workspace around `cwd`."""
+    path = Path(arg)
+    if not path.is_absolute():
+        path = cwd / path
+    if path.is_file():
+        return path
+    if "/" not in arg and not arg.endswith((".yaml", ".yml")):
+        root = find_root(cwd)
+        if root is None:
+            raise WorkspaceError(
+                f"'{arg}' is not a file and there is no workspace here (no letters/ directory "
+                "in this directory or above); run inside a workspace or `undersigned init DIR`"
+            )
+        candidate = root / "letters" / f"{arg}.yaml"
+        if candidate.is_file():
+            return candidate
+        known = ", ".join(p.stem for p in letter_files(root)) or "none"
+        raise WorkspaceError(f"no letter '{arg}' in {root / 'letters'}; letters here: {known}")
+    raise WorkspaceError(f"{arg}: no such letter file; give a path or a slug")
+
+
+def roster_path(letter_path: Path) -> Path:
+    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`)."""
+    return letter_path.parent.parent / "signatories" / letter_path.name
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """A path as the user should see it: relative to the current directory when possible."""
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,287 @@
+"""Reading YAML safely into position-carrying raw nodes, and the fast reader of canonical rosters."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .errors import LoadError
+from .problems import Pos
+
+MAX_BYTES = 64 * 1024 * 1024  # a roster of 50,000 entries is about 6 MB; refuse absurd files
+
+
+class RawMap(dict):
+    """A YAML mapping: a dict that remembers where it and each of its keys and values start."""
+
+    def __init__(self, pos: Pos):
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+
+
+class RawList(list):
+    """A YAML sequence that remembers where it and each item start."""
+
+    def __init__(self, pos: Pos):
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a YAML file as text: UTF-8 (a BOM is accepted), size-capped, located errors."""
+    pos = Pos(display, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LoadError([pos.error(
+                "yaml-too-large",
+                f"the file is {size // (1024 * 1024)} MB; letters and rosters are far smaller "
+                "— check that this is the right file",
+            )])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError([pos.error("file-missing", "no such file; check the path or slug")]) from None
+    except IsADirectoryError:
+        raise LoadError([pos.error("file-missing", "this is a directory, not a YAML file")]) from None
+    except OSError as e:
+        raise LoadError([pos.error("file-unreadable", f"cannot read the file: {e.strerror}")]) from e
+    return decode(data, display)
+
+
+def decode(data: bytes, display: str) -> str:
+    """Decode file bytes as UTF-8 (with or without BOM); name the line of a bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError([Pos(display, 1, 1).error(
+            "yaml-encoding", "the file is UTF-16; save it as UTF-8 (your editor's encoding menu)")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise LoadError([Pos(display, line, col).error(
+            "yaml-encoding",
+            f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8",
+        )]) from None
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUES = {"true", "True", "TRUE"}
+_FALSES = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+def resolve_plain(value: str):
+    """Resolve an unquoted scalar by the YAML 1.2 core schema; dates stay strings (we parse them)."""
+    if value in _NULLS:
+        return None
+    if value in _TRUES:
+        return True
+    if value in _FALSES:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def parse_yaml(text: str, display: str):
+    """Parse YAML text into RawMap/RawList/scalars with positions.
+
+    Only ruamel.yaml's parser is used, never its constructor: no tag can create an object,
+    aliases are refused (no alias bombs), duplicate keys are located.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+    )
+
+    if "\t" in text:
+        for n, line in enumerate(text.splitlines(), 1):
+            indent = len(line) - len(line.lstrip(" \t"))
+            if "\t" in line[:indent]:
+                raise LoadError([Pos(display, n, line.index("\t") + 1).error(
+                    "yaml-syntax", "a tab is used for indentation; YAML needs spaces")])
+
+    def pos_of(mark) -> Pos:
+        return Pos(display, mark.line + 1, mark.column + 1)
+
+    stack: list = []  # containers being built; for a map, the pending key is kept alongside
+    pending_key: list = []
+    root = None
+    documents = 0
+    try:
+        for event in YAML(typ="rt", pure=True).parse(text):
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise LoadError([pos_of(event.start_mark).error(
+                        "yaml-syntax", "more than one YAML document ('---'); keep one per file")])
+                continue
+            if isinstance(event, AliasEvent):
+                raise LoadError([pos_of(event.start_mark).error(
+                    "yaml-alias",
+                    f"alias *{event.anchor} is not allowed; write the value out in full")])
+            tag = getattr(event, "tag", None)
+            if tag is not None and isinstance(event, ScalarEvent | MappingStartEvent |
+                                              SequenceStartEvent):
+                raise LoadError([pos_of(event.start_mark).error(
+                    "yaml-tag", f"tag {tag} is not allowed; remove it")])
+            if isinstance(event, ScalarEvent | MappingStartEvent | SequenceStartEvent):
+                pos = pos_of(event.start_mark)
+                if isinstance(event, ScalarEvent):
+                    node = resolve_plain(event.value) if event.style is None else event.value
+                elif isinstance(event, MappingStartEvent):
+                    node = RawMap(pos)
+                else:
+                    node = RawList(pos)
+                if not stack:
+                    root = node
+                else:
+                    parent = stack[-1]
+                    if isinstance(parent, RawList):
+                        parent.append(node)
+                        parent.item_pos.append(pos)
+                    elif pending_key[-1] is None:
+                        if not isinstance(node, str | int | float | bool) and node is not None:
+                            raise LoadError([pos.error(
+                                "yaml-syntax", "a mapping key must be plain text")])
+                        key = str(node) if node is not None else ""
+                        if key in parent:
+                            first = parent.key_pos[key]
+                            raise LoadError([pos.error(
+                                "duplicate-key",
+                                f"key '{key}' appears twice in this mapping (first on line "
+                                f"{first.line}); keep one",
+                            )])
+                        parent.key_pos[key] = pos
+                        pending_key[-1] = key
+                    else:
+                        key = pending_key[-1]
+                        parent[key] = node
+                        parent.value_pos[key] = pos
+                        pending_key[-1] = None
+                if isinstance(node, RawMap | RawList):
+                    stack.append(node)
+                    pending_key.append(None)
+            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                stack.pop()
+                pending_key.pop()
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        pos = pos_of(mark) if mark else Pos(display, 1, 1)
+        what = " ".join(x for x in (e.problem, e.context) if x)
+        raise LoadError([pos.error("yaml-syntax", f"{what}; check quoting and indentation")]) from None
+    except YAMLError as e:
+        raise LoadError([Pos(display, 1, 1).error("yaml-syntax", str(e))]) from None
+    return root
+
+
+# --- the fast reader of the canonical roster layout -------------------------------------------
+
+_TOP = re.compile(r"([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
+_ITEM = re.compile(r"  - ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
+_FIELD = re.compile(r"    ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
+_PLAIN_BAD_START = set("[]{}>|*&!%@`\"'#,?:-")
+_SINGLE = re.compile(r"'((?:[^']|'')*)'(?:\s+#.*)?\Z")
+_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\s+#.*)?\Z')
+
+
+class NotCanonical(Exception):
+    """Raised inside the fast reader when a line is outside the canonical layout."""
+
+
+def _scalar(raw: str | None):
+    if raw is None or raw == "":
+        return None
+    first = raw[0]
+    if first == '"':
+        m = _DOUBLE.match(raw)
+        if not m:
+            raise NotCanonical
+        try:
+            return json.loads(f'"{m.group(1)}"')
+        except ValueError:
+            raise NotCanonical from None
+    if first == "'":
+        m = _SINGLE.match(raw)
+        if not m:
+            raise NotCanonical
+        return m.group(1).replace("''", "'")
+    if first in _PLAIN_BAD_START and not (first == "-" and raw[1:2].isdigit()):
+        raise NotCanonical
+    if " #" in raw:
+        raw = raw[: raw.index(" #")].rstrip()
+    if ": " in raw or raw.endswith(":") or "\t" in raw:
+        raise NotCanonical
+    return resolve_plain(raw)
+
+
+def scan_canonical_roster(text: str, display: str) -> RawMap | None:
+    """Read a roster in the canonical layout with one pass of regular expressions.
+
+    Returns None when any line is outside the layout; the caller then parses with the full
+    YAML parser. Both give the same RawMap for the same file (a property test holds us to it).
+    """
+    root = RawMap(Pos(display, 1, 1))
+    entries: RawList | None = None
+    entry: RawMap | None = None
+    try:
+        for n, line in enumerate(text.split("\n"), 1):
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#") or not stripped.strip():
+                continue
+            if line[0] != " ":
+                m = _TOP.match(line)
+                if not m:
+                    raise NotCanonical
+                key, raw = m.group(1), m.group(2)
+                if key in root:
+                    raise NotCanonical
+                root.key_pos[key] = Pos(display, n, 1)
+                if key == "signatories" and raw is None:
+                    entries = RawList(Pos(display, n + 1, 3))
+                    root[key] = entries
+                    root.value_pos[key] = entries.pos
+                    entry = None
+                    continue
+                root[key] = _scalar(raw)
+                root.value_pos[key] = Pos(display, n, len(key) + 3)
+                entries = entry = None
+                continue
+            if entries is None:
+                raise NotCanonical
+            m = _ITEM.match(line)
+            if m:
+                entry = RawMap(Pos(display, n, 5))
+                entries.append(entry)
+                entries.item_pos.append(Pos(display, n, 5))
+                col = 5
+            else:
+                m = _FIELD.match(line)
+                if not m or entry is None:
+                    raise NotCanonical
+                col = 5
+            key, raw = m.group(1), m.group(2)
+            if key in entry or raw is None:
+                raise NotCanonical
+            entry[key] = _scalar(raw)
+            entry.key_pos[key] = Pos(display, n, col)
+            entry.value_pos[key] = Pos(display, n, col + len(key) + 2)
+    except NotCanonical:
+        return None
+    return root
