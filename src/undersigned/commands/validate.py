@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import print_problems, today
+from .. import cli as _cli
 from ..problems import Severity, has_errors
 from ..validate import check_letter_file
 from ..workspace import find_root, letter_files, resolve_letter
@@ -53,8 +53,8 @@ def validate(paths, fmt, strict):
     problems = []
     letters = collect_letters(paths, cwd)
     for path in letters:
-        problems += check_letter_file(path, cwd, today())[2]
-    print_problems(problems, fmt)
+        problems += check_letter_file(path, cwd, _cli.today())[2]
+    _cli.print_problems(problems, fmt)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if fmt == "human":
         summary = (f"{len(letters)} letter(s) checked: {errors} error(s), "
