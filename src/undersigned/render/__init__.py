@@ -1,0 +1,1 @@
+"""Rendering: prepare a letter once (numbered notes, formatted citations), then write each format."""

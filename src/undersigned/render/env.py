@@ -1,0 +1,69 @@
+"""The shared Jinja2 environment: sandboxed, strict, workspace templates before built-in ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import TemplateError
+
+BUILTIN = Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinja2.Environment:
+    """A sandboxed environment with StrictUndefined that looks in the workspace's templates/ first.
+
+    The sandbox matters: templates come from the workspace, which is edited by many hands,
+    and must never reach Python internals.
+    """
+    paths = [str(p) for p in (workspace_templates, BUILTIN) if p is not None and p.is_dir()]
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(paths),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(env: jinja2.Environment, name: str, **context) -> str:
+    """Render a template; any failure becomes a TemplateError naming the template file and line."""
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as e:
+        where = e.filename or e.name or name
+        raise TemplateError(f"{where}:{e.lineno}: template syntax error: {e.message}") from e
+    except jinja2.TemplateNotFound as e:
+        raise TemplateError(f"template {e.name} not found in the workspace's templates/ or the "
+                            "built-in templates") from e
+    except jinja2.exceptions.SecurityError as e:
+        raise TemplateError(f"{_where(name, env)}: template tried an unsafe operation: {e}") from e
+    except jinja2.UndefinedError as e:
+        raise TemplateError(f"{_where(name, env)}: template uses an undefined value: "
+                            f"{e.message}") from e
+    except Exception as e:  # a template is user code: report it, never a traceback
+        raise TemplateError(f"{_where(name, env)}: template failed: {e}") from e
+
+
+def _where(name: str, env: jinja2.Environment) -> str:
+    """The template file and line of the innermost template frame of the current exception."""
+    import sys
+    import traceback
+
+    tb = sys.exc_info()[2]
+    found = name
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".txt")):
+            found = f"{filename}:{lineno}"
+    try:
+        source = env.loader.get_source(env, name)[1] if env.loader else None
+    except jinja2.TemplateNotFound:
+        source = None
+    if found == name and source:
+        found = source
+    return found
