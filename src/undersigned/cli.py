@@ -67,7 +67,21 @@ register(cli)
 
 
 def main() -> None:
-    cli(prog_name="undersigned")
+    """Entry point: a bug never shows a user a traceback unless they ask for it."""
+    import os
+
+    try:
+        cli(prog_name="undersigned", standalone_mode=True)
+    except Exception as e:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("UNDERSIGNED_DEBUG"):
+            raise
+        click.echo(
+            f"Error: internal error ({type(e).__name__}: {e}). Nothing was changed. This is a "
+            "bug in undersigned; please report it with the command you ran "
+            "(set UNDERSIGNED_DEBUG=1 to see the traceback).",
+            err=True,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,36 @@
+"""`undersigned render`: write DOCX, HTML, text (and PDF) from one letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import cli as _cli
+from ..render.run import DEFAULT_FORMATS, FORMATS, render_letter
+from ..workspace import display_path, resolve_letter
+
+
+@click.command()
+@click.argument("letter")
+@click.option("--to", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="Output format; repeat for several (default: docx, html and txt).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Directory to write into.")
+@click.option("--width", type=click.IntRange(min=20), default=None,
+              help="Wrap the text output at this many columns (default: unwrapped).")
+def render(letter, formats, out_dir, width):
+    """Render LETTER (a path or slug) to DOCX, HTML and plain text.
+
+    Only confirmed signatories who agreed to be named are printed. The letter must validate
+    (warnings are fine); errors are listed and nothing is written.
+
+    \b
+    Example:
+      undersigned render china-forced-repatriation-2023 --to docx --to txt --out build
+    """
+    cwd = Path.cwd()
+    path = resolve_letter(letter, cwd)
+    written = render_letter(path, formats or DEFAULT_FORMATS, out_dir, cwd, _cli.today(), width)
+    for target in written:
+        click.echo(display_path(target, cwd))
