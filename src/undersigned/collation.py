@@ -28,8 +28,9 @@ def sort_key(s: Signatory) -> tuple[str, str]:
     if s.sort_as:
         key = fold(s.sort_as)
     elif s.kind == "individual":
-        words = fold(s.name).split(" ")
-        key = " ".join([words[-1], *words[:-1]])
+        # Split on spaces before folding: a hyphenated family name is one word ("Ojea-Quintana").
+        words = s.name.split()
+        key = fold(" ".join([words[-1], *words[:-1]]))
     else:
         key = fold(s.name)
     return key, s.name

@@ -217,11 +217,14 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
                         signatures.sections.append(Section(sv["heading"], sv["kind"]))
 
     date_format = "MMMM D, YYYY"
+    style_pos: dict[str, Pos] = {}
     if top.get("style") is not None and (
         m := r.expect_map(top["style"], value_pos("style"), "'style'")
     ):
         v, _ = r.fields(m, schema.STYLE, "'style'")
         date_format = v.get("date_format") or date_format
+        if "date_format" in m.value_pos:  # rule date-format points at the pattern itself
+            style_pos["date_format"] = m.value_pos["date_format"]
 
     sources: dict[str, Source] = {}
     if top.get("sources") is not None and (
@@ -247,7 +250,7 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
         slug=_slug_of(path), path=path, body=body, signatures=signatures,
         date_format=date_format, footnotes=footnotes, sources=sources,
         addressees=parties["addressees"], cc=parties["cc"], pos=top.pos,
-        field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}},
+        field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}, **style_pos},
         **{k: v for k, v in values.items() if v is not None},
     )
     return letter, r.problems
@@ -297,6 +300,8 @@ def _block(r: Reader, item, pos: Pos) -> Block | None:
 def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
     if isinstance(node, str):
         return Footnote(key, [TextPart(node, vpos)], kpos)
+    if node is None:  # `key:` with nothing after it: rule note-empty says what to do
+        return Footnote(key, [], kpos)
     parts: list[Citation | TextPart] = []
     items = r.expect_list(node, vpos, f"footnote '{key}'")
     for item, ipos in zip(items or [], getattr(items, "item_pos", []), strict=False):

@@ -16,8 +16,8 @@ from .problems import Pos, Problem
 from .workspace import display_path, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
-# A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015).
-UN_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\([0-9]{4}\))?)+\Z")
+# A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
+UN_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\((?:[0-9]{4}|[IVXLC]+)\))?)+\Z")
 FUZZY_THRESHOLD = 90
 FUZZY_WINDOW = 6
 
@@ -28,6 +28,8 @@ RULES = {
     "yaml-alias": "Anchors and aliases are not allowed.",
     "yaml-tag": "Tags are not allowed.",
     "yaml-too-large": "The file is implausibly large.",
+    "file-missing": "A letter or roster file named on the command line does not exist.",
+    "file-unreadable": "A file exists but cannot be read (permissions, I/O error).",
     "duplicate-key": "A key appears twice in one mapping.",
     "wrong-type": "A value has the wrong type.",
     "missing-field": "A required field is missing.",
@@ -132,7 +134,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
         out += _check_source(source, today)
 
     if not any(t in letter.date_format for t in ("YY",)):
-        out.append(letter.field_pos.get("style", letter.pos).error(
+        out.append(letter.field_pos.get("date_format", letter.pos).error(
             "date-format", f"date_format '{letter.date_format}' shows no year; use e.g. "
             "'MMMM D, YYYY'"))
     if letter.date and letter.date > today:
@@ -238,10 +240,14 @@ def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
                     f"{roster.as_of}; set as_of to {s.signed_on}"))
             if s.status == "confirmed" and (latest is None or s.signed_on > latest):
                 latest = s.signed_on
-        if s.status == "withdrawn" and s.withdrawn_on and s.signed_on and \
-                s.withdrawn_on < s.signed_on:
+        if s.status == "withdrawn" and not s.withdrawn_on:
+            out.append(s.field_pos.get("status", s.pos).error(
+                "withdrawn-date", f"{s.name}: status is withdrawn but there is no "
+                "'withdrawn_on: YYYY-MM-DD'; add the date the withdrawal arrived"))
+        elif s.status == "withdrawn" and s.signed_on and s.withdrawn_on < s.signed_on:
             out.append(s.field_pos["withdrawn_on"].error(
-                "withdrawn-date", f"{s.name}: withdrawn before signing"))
+                "withdrawn-date", f"{s.name}: withdrawn_on {s.withdrawn_on} is before "
+                f"signed_on {s.signed_on}; correct one of the two dates"))
         if s.email:
             if problem := email_problem(s.email):
                 out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))

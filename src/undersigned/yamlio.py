@@ -63,7 +63,8 @@ def decode(data: bytes, display: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        start = data.rfind(b"\n", 0, e.start) + 1
+        col = len(data[start:e.start].decode("utf-8", "replace")) + 1  # in characters
         raise LoadError([Pos(display, line, col).error(
             "yaml-encoding",
             f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8",
@@ -139,8 +140,9 @@ def parse_yaml(text: str, display: str):
             tag = getattr(event, "tag", None)
             if tag is not None and isinstance(event, ScalarEvent | MappingStartEvent |
                                               SequenceStartEvent):
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
                 raise LoadError([pos_of(event.start_mark).error(
-                    "yaml-tag", f"tag {tag} is not allowed; remove it")])
+                    "yaml-tag", f"tag {shown} is not allowed; remove it")])
             if isinstance(event, ScalarEvent | MappingStartEvent | SequenceStartEvent):
                 pos = pos_of(event.start_mark)
                 if isinstance(event, ScalarEvent):
@@ -172,6 +174,9 @@ def parse_yaml(text: str, display: str):
                         pending_key[-1] = key
                     else:
                         key = pending_key[-1]
+                        # `key:` alone is null; the parser marks it at the next line's start
+                        if node is None and isinstance(event, ScalarEvent) and not event.value:
+                            pos = parent.key_pos[key]
                         parent[key] = node
                         parent.value_pos[key] = pos
                         pending_key[-1] = None
@@ -252,6 +257,8 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                 key, raw = m.group(1), m.group(2)
                 if key in root:
                     raise NotCanonical
+                if not root:  # the parser places a mapping at its first key
+                    root.pos = Pos(display, n, 1)
                 root.key_pos[key] = Pos(display, n, 1)
                 if key == "signatories" and raw is None:
                     entries = RawList(Pos(display, n + 1, 3))
@@ -260,13 +267,15 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                     entry = None
                     continue
                 root[key] = _scalar(raw)
-                root.value_pos[key] = Pos(display, n, len(key) + 3)
+                root.value_pos[key] = Pos(display, n, len(key) + 3) if raw else root.key_pos[key]
                 entries = entry = None
                 continue
             if entries is None:
                 raise NotCanonical
             m = _ITEM.match(line)
             if m:
+                if not entries:  # the list starts at its first '-', past any comment lines
+                    entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
                 entry = RawMap(Pos(display, n, 5))
                 entries.append(entry)
                 entries.item_pos.append(Pos(display, n, 5))
@@ -284,4 +293,6 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
             entry.value_pos[key] = Pos(display, n, col + len(key) + 2)
     except NotCanonical:
         return None
+    if root.get("signatories") == []:
+        return None  # `signatories:` with no entry is null to YAML: let the parser say so
     return root
