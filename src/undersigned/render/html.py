@@ -1,0 +1,142 @@
+"""HTML output (one self-contained, print-ready file) and PDF made from it with WeasyPrint."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..errors import TemplateError, UndersignedError
+from ..inline import Span, Text
+from .env import make_environment, render_template
+from .prepare import NoteCall, Prepared
+
+LINK_SCHEMES = ("http://", "https://")
+_SPACE = re.compile(r"\s+")
+
+
+class PdfUnavailableError(UndersignedError):
+    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
+
+
+def safe_href(href: str | None) -> str | None:
+    """The address if it may become a link (http or https only), else None."""
+    if href and href.strip().lower().startswith(LINK_SCHEMES):
+        return href.strip()
+    return None
+
+
+class _InlineHTML:
+    """Renders inline nodes as escaped HTML and remembers which notes have been called.
+
+    The first call of a note carries the `fnref-N` id that the note's back-link points to,
+    and the note's text as a `span.fn` that a paged-media engine floats to the page foot
+    (the stylesheet hides it everywhere else). Later calls of the same note link to it only,
+    so every id stays unique whatever order a custom template renders things in.
+    """
+
+    def __init__(self, doc: Prepared) -> None:
+        self.notes = {note.number: note for note in doc.notes}
+        self.called: set[int] = set()
+
+    def __call__(self, nodes: list) -> Markup:
+        return Markup("".join(self._nodes(nodes, in_note=False)))
+
+    def note(self, nodes: list) -> Markup:
+        """A note's own text (for the endnote list): calls inside it only link."""
+        return Markup("".join(self._nodes(nodes, in_note=True)))
+
+    def has_call(self, number: int) -> bool:
+        return number in self.called
+
+    def _nodes(self, nodes: list, in_note: bool, collapse: bool = False):
+        for n in nodes:
+            if isinstance(n, Text):
+                text = _SPACE.sub(" ", n.text) if collapse else n.text
+                yield str(escape(text))
+            elif isinstance(n, NoteCall):
+                yield self._call(n, in_note, collapse)
+            elif isinstance(n, Span):
+                inner = "".join(self._nodes(n.children, in_note, collapse))
+                if n.kind in ("em", "strong"):
+                    yield f"<{n.kind}>{inner}</{n.kind}>"
+                elif n.kind == "link" and safe_href(n.href):
+                    yield f'<a href="{escape(safe_href(n.href))}">{inner}</a>'
+                else:
+                    yield inner
+
+    def _call(self, call: NoteCall, in_note: bool, collapse: bool) -> str:
+        number = call.number
+        link = f'<a href="#fn-{number}" role="doc-noteref">{number}</a>'
+        if in_note or number in self.called or number not in self.notes:
+            return f'<sup class="fn-ref fn-again">{link}</sup>'
+        self.called.add(number)
+        # Newlines inside a footnote element become hard breaks in WeasyPrint: collapse them.
+        text = "".join(self._nodes(self.notes[number].nodes, in_note=True, collapse=True))
+        return (f'<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
+                f'role="doc-noteref">{number}</a></sup>'
+                f'<span class="fn" data-n="{number}" aria-hidden="true">{text}</span>')
+
+
+def render_html(doc: Prepared, templates: Path | None = None) -> str:
+    """Render the letter as one self-contained HTML5 file (CSS inline, nothing fetched).
+
+    The same file serves the screen (linked endnotes), a browser's print (endnotes at the
+    end) and a paged-media engine such as WeasyPrint (notes at the page foot).
+    """
+    env = make_environment(templates, autoescape=True)
+    inline = _InlineHTML(doc)
+    env.filters["inline"] = inline
+    env.filters["note_text"] = inline.note
+    env.globals["has_call"] = inline.has_call
+    env.globals["safe_href"] = safe_href
+    env.globals["stylesheet"] = lambda name, optional=False: _stylesheet(env, name, optional)
+    return render_template(env, "letter.html.j2", doc=doc)
+
+
+def _stylesheet(env: jinja2.Environment, name: str, optional: bool) -> Markup:
+    """A stylesheet from the templates, verbatim (it is not a Jinja template) for a <style>."""
+    try:
+        source = env.loader.get_source(env, name)[0] if env.loader else None
+    except jinja2.TemplateNotFound:
+        source = None
+    if source is None:
+        if optional:
+            return Markup("")
+        raise TemplateError(f"stylesheet {name} not found in the workspace's templates/ or the "
+                            "built-in templates")
+    # "</style" would end the element early; "<\/" means the same to CSS.
+    return Markup(source.replace("</", "<\\/").rstrip("\n"))
+
+
+def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
+    """Print HTML (or a prepared letter, rendered with `render_html` first) to PDF with WeasyPrint.
+
+    Nothing is fetched: the letter's HTML is self-contained, and a custom template that
+    refers to outside files or addresses gets an error for them instead (data: URLs work).
+    """
+    if isinstance(html, Prepared):
+        html = render_html(html, templates)
+    try:
+        import weasyprint
+    except ImportError as e:
+        raise PdfUnavailableError(
+            "PDF output needs the optional extra: pip install 'undersigned[pdf]'") from e
+
+    return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
+
+
+def _data_only_fetcher(weasyprint):
+    """A WeasyPrint URL fetcher that serves data: URLs and refuses everything else."""
+    fetcher_class = getattr(weasyprint.urls, "URLFetcher", None)
+    if fetcher_class is not None:  # WeasyPrint 70 and later
+        return fetcher_class(allowed_protocols={"data"})
+
+    def fetch(url: str, *args, **kwargs):  # earlier versions take a function
+        if url.startswith("data:"):
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+        raise ValueError(f"refused to fetch {url}: the letter must be self-contained")
+
+    return fetch
