@@ -213,15 +213,16 @@ def _check_source(source, today: dt.date) -> list[Problem]:
     for name in ("issued", "accessed"):
         value = getattr(source, name)
         if value and value > today:
-            out.append(source.field_pos[name].error("date-future",
-                                                    f"{name} of {where} is in the future"))
+            out.append(source.field_pos[name].error(
+                "date-future", f"{name} of {where} is in the future; correct the date"))
     if source.issued and source.accessed and source.accessed < source.issued:
         out.append(source.field_pos["accessed"].error(
             "accessed-before-issued",
-            f"{where} was accessed ({source.accessed}) before it was issued ({source.issued})"))
+            f"{where} was accessed ({source.accessed}) before it was issued ({source.issued}); "
+            "correct one of the two dates"))
     if source.date_format and "YY" not in source.date_format:
         out.append(source.field_pos["date_format"].error(
-            "date-format", f"date_format of {where} shows no year"))
+            "date-format", f"date_format of {where} shows no year; add YYYY"))
     return out
 
 
@@ -233,7 +234,8 @@ def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
         if s.signed_on:
             if s.signed_on > today:
                 out.append(s.field_pos["signed_on"].error(
-                    "signed-future", f"{s.name}: signed_on {s.signed_on} is in the future"))
+                    "signed-future", f"{s.name}: signed_on {s.signed_on} is in the future; "
+                    "correct the date"))
             elif roster.as_of and s.signed_on > roster.as_of:
                 out.append(s.field_pos["signed_on"].error(
                     "signed-after-as-of", f"{s.name}: signed on {s.signed_on}, after as_of "
@@ -254,7 +256,8 @@ def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
     if roster.as_of:
         if roster.as_of > today:
             out.append(roster.field_pos["as_of"].error(
-                "as-of-future", f"as_of {roster.as_of} is in the future"))
+                "as-of-future", f"as_of {roster.as_of} is in the future; set it to the latest "
+                "confirmed signing date"))
         if latest and roster.as_of < latest:
             out.append(roster.field_pos["as_of"].error(
                 "as-of-stale", f"as_of {roster.as_of} is earlier than the latest confirmed "
