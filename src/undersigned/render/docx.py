@@ -1,0 +1,722 @@
+"""DOCX output: real Word footnotes, named styles, a reference document, repeatable bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ..errors import UndersignedError
+from ..inline import Span, Text
+from ..model import Party
+from .prepare import NoteCall, Prepared
+
+# python-docx has no class for the footnotes part; loading it as an XmlPart (its documented
+# extension point) lets a reference document's own footnotes part be edited in place.
+PartFactory.part_type_for.setdefault(CT.WML_FOOTNOTES, XmlPart)
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NSDECLS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+
+#: the date written into the core properties when the caller gives none
+EPOCH = dt.datetime(2000, 1, 1)
+#: zip member timestamp: the earliest a zip file can express, the same on every run
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+BODY_FONT = "Cambria"
+COMPLEX_FONT = "Times New Roman"
+#: the East Asian font slot, so Hangul, kana and Han characters never fall into a Latin font;
+#: every Noto CJK face covers all of them, the region only picks the preferred glyph shapes
+CJK_FONTS = {"ja": "Noto Serif CJK JP", "zh": "Noto Serif CJK SC", "zh-hant": "Noto Serif CJK TC",
+             "zh-tw": "Noto Serif CJK TC", "zh-hk": "Noto Serif CJK TC"}
+CJK_DEFAULT = "Noto Serif CJK KR"
+
+#: only web addresses become links: a letter must not carry javascript: or file: targets
+LINK_SCHEMES = ("http://", "https://")
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
+
+
+class DocxError(UndersignedError):
+    """Raised when the reference document cannot be read as a Word document."""
+
+
+def clean(text: str | None) -> str:
+    """Drop the characters XML 1.0 cannot carry (C0 controls, U+FFFE/FFFF, lone surrogates)."""
+    return _INVALID_XML.sub("", text or "")
+
+
+def _esc(text: str) -> str:
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def cjk_font(lang: str) -> str:
+    """The East Asian fallback font for a letter in `lang` (BCP 47)."""
+    tag = (lang or "").lower()
+    for prefix in ("zh-hant", "zh-tw", "zh-hk", "zh", "ja"):
+        if tag == prefix or tag.startswith(prefix + "-"):
+            return CJK_FONTS[prefix]
+    return CJK_DEFAULT
+
+
+# --- styles -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """A named style the writer uses: its built-in name, base style and formatting XML."""
+
+    kind: str  # paragraph | character
+    name: str
+    based_on: str | None = None
+    ppr: str = ""  # children of w:pPr, in schema order
+    rpr: str = ""  # children of w:rPr, in schema order
+    next: str | None = None
+    builtin: bool = False
+    priority: int = 10
+
+
+def _spacing(before: int = 0, after: int = 0, line: int | None = None) -> str:
+    line_attrs = f' w:line="{line}" w:lineRule="auto"' if line else ""
+    return f'<w:spacing w:before="{before}" w:after="{after}"{line_attrs}/>'
+
+
+_GREY = '<w:color w:val="404040"/>'
+_KEEP = "<w:keepNext/><w:keepLines/>"
+
+#: The styles of the house look, in dependency order (a style's base comes first). With a
+#: reference document, only the styles it lacks are added; without one they replace the
+#: defaults of python-docx's template.
+STYLES = [
+    StyleSpec("paragraph", "Normal", None, builtin=True, priority=0),
+    StyleSpec("character", "Default Paragraph Font", None, builtin=True, priority=1),
+    StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180) + '<w:jc w:val="both"/>',
+              builtin=True, priority=1),
+    StyleSpec("paragraph", "Date", "Normal", _spacing(after=360), next="Addressee",
+              builtin=True),
+    StyleSpec("paragraph", "Addressee", "Normal", "<w:keepLines/>" + _spacing(after=240)),
+    StyleSpec("paragraph", "Subject", "Normal", _KEEP + _spacing(before=120, after=240),
+              "<w:b/><w:bCs/>"),
+    StyleSpec("paragraph", "Salutation", "Normal", "<w:keepNext/>" + _spacing(after=180),
+              next="Body Text", builtin=True),
+    StyleSpec("paragraph", "Heading 1", "Normal",
+              _KEEP + _spacing(before=240, after=120) + '<w:outlineLvl w:val="0"/>',
+              '<w:b/><w:bCs/><w:sz w:val="24"/><w:szCs w:val="24"/>', next="Body Text",
+              builtin=True, priority=9),
+    StyleSpec("paragraph", "Block Quote", "Body Text",
+              '<w:ind w:left="567" w:right="567"/>', next="Body Text"),
+    StyleSpec("paragraph", "List Bullet", "Body Text", _spacing(after=80), builtin=True),
+    StyleSpec("paragraph", "List Number", "Body Text", _spacing(after=80), builtin=True),
+    StyleSpec("paragraph", "Closing", "Normal", _spacing(before=240, after=240),
+              builtin=True),
+    StyleSpec("paragraph", "Signatories Heading", "Normal", _KEEP + _spacing(before=360, after=120),
+              "<w:b/><w:bCs/>"),
+    StyleSpec("paragraph", "Signatories Note", "Normal", _KEEP + _spacing(after=120),
+              '<w:i/><w:iCs/><w:sz w:val="20"/><w:szCs w:val="20"/>'),
+    StyleSpec("paragraph", "Signatory Section", "Normal",
+              _KEEP + '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="A6A6A6"/>'
+              "</w:pBdr>" + _spacing(before=280, after=160),
+              '<w:b/><w:bCs/><w:smallCaps/><w:spacing w:val="10"/>'),
+    StyleSpec("paragraph", "Signatory Group", "Normal", _KEEP + _spacing(before=160, after=60),
+              "<w:i/><w:iCs/>"),
+    StyleSpec("paragraph", "Signatory Name", "Normal", "<w:keepLines/>" + _spacing(after=20)),
+    StyleSpec("paragraph", "Signatory Title", "Normal",
+              "<w:keepLines/>" + _spacing(after=140, line=240),
+              _GREY + '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
+    StyleSpec("paragraph", "Copy Recipients", "Normal", "<w:keepLines/>" + _spacing(after=0)),
+    StyleSpec("paragraph", "Footnote Text", "Normal", _spacing(after=60, line=240),
+              '<w:sz w:val="18"/><w:szCs w:val="18"/>', builtin=True, priority=99),
+    StyleSpec("character", "Footnote Reference", "Default Paragraph Font",
+              rpr='<w:vertAlign w:val="superscript"/>', builtin=True, priority=99),
+    StyleSpec("character", "Hyperlink", "Default Paragraph Font",
+              rpr='<w:color w:val="1F4E8C"/><w:u w:val="single"/>', builtin=True, priority=99),
+    StyleSpec("character", "Emphasis", "Default Paragraph Font", rpr="<w:i/><w:iCs/>",
+              builtin=True, priority=20),
+    StyleSpec("character", "Strong", "Default Paragraph Font", rpr="<w:b/><w:bCs/>",
+              builtin=True, priority=22),
+    StyleSpec("paragraph", "Footer", "Normal", '<w:jc w:val="center"/>',
+              _GREY + '<w:sz w:val="18"/><w:szCs w:val="18"/>', builtin=True, priority=99),
+]
+
+
+#: Word writes the names of its oldest built-in styles in lower case; so do we, so that Word
+#: and pandoc recognise them as the built-in styles (and localise their names)
+WORD_NAMES = {"Heading 1": "heading 1", "Footnote Text": "footnote text",
+              "Footnote Reference": "footnote reference", "Footer": "footer"}
+
+
+class _Styles:
+    """The styles part, looked up by name (case-blind: Word writes "footnote text")."""
+
+    def __init__(self, element) -> None:
+        self.element = element
+        self.by_name: dict[tuple[str, str], object] = {}
+        self.defaults: dict[str, object] = {}
+        for style in element.iterchildren(qn("w:style")):
+            name = style.find(qn("w:name"))
+            kind = style.get(qn("w:type"))
+            if name is not None:
+                self.by_name.setdefault((kind, name.get(qn("w:val")).lower()), style)
+            if style.get(qn("w:default")) in ("1", "true", "on"):
+                self.defaults.setdefault(kind, style)
+        self.ids = {s.get(qn("w:styleId")) for s in element.iterchildren(qn("w:style"))}
+
+    def find(self, kind: str, name: str):
+        style = self.by_name.get((kind, name.lower()))
+        if style is None and name == "Normal":
+            style = self.defaults.get("paragraph")
+        if style is None and name == "Default Paragraph Font":
+            style = self.defaults.get("character")
+        return style
+
+    def id_of(self, kind: str, name: str) -> str | None:
+        style = self.find(kind, name)
+        return None if style is None else style.get(qn("w:styleId"))
+
+    def ensure(self, spec: StyleSpec, replace: bool) -> str:
+        """The style id for `spec`: the existing style's, or a new (or replaced) definition."""
+        old = self.find(spec.kind, spec.name)
+        if old is not None and not replace:
+            return old.get(qn("w:styleId"))
+        if old is not None:
+            style_id = old.get(qn("w:styleId"))
+        else:
+            base = style_id = re.sub(r"[^A-Za-z0-9]", "", spec.name) or "Style"
+            n = 1
+            while style_id in self.ids:
+                n += 1
+                style_id = f"{base}{n}"
+        new = parse_xml(self._xml(spec, style_id, old))
+        if old is not None:
+            old.addprevious(new)
+            self.element.remove(old)
+        else:
+            self.element.append(new)
+        self.ids.add(style_id)
+        self.by_name[(spec.kind, spec.name.lower())] = new
+        if old is not None and old.get(qn("w:default")):
+            self.defaults[spec.kind] = new
+        return style_id
+
+    def _xml(self, spec: StyleSpec, style_id: str, old) -> str:
+        default = ' w:default="1"' if old is not None and old.get(qn("w:default")) else ""
+        custom = "" if spec.builtin else ' w:customStyle="1"'
+        parts = [f'<w:style {NSDECLS} w:type="{spec.kind}"{default}{custom}'
+                 f' w:styleId="{_attr(style_id)}">'
+                 f'<w:name w:val="{_attr(WORD_NAMES.get(spec.name, spec.name))}"/>']
+        if spec.based_on:
+            base = self.id_of(spec.kind, spec.based_on)
+            if base:
+                parts.append(f'<w:basedOn w:val="{_attr(base)}"/>')
+        if spec.next:
+            nxt = self.id_of(spec.kind, spec.next)
+            if nxt:
+                parts.append(f'<w:next w:val="{_attr(nxt)}"/>')
+        parts.append(f'<w:uiPriority w:val="{spec.priority}"/>')
+        if spec.kind == "paragraph" and spec.priority < 99:
+            parts.append("<w:qFormat/>")
+        if spec.ppr:
+            parts.append(f"<w:pPr>{spec.ppr}</w:pPr>")
+        if spec.rpr:
+            parts.append(f"<w:rPr>{spec.rpr}</w:rPr>")
+        parts.append("</w:style>")
+        return "".join(parts)
+
+
+def _doc_defaults(styles_el, lang: str, house: bool) -> None:
+    """Fonts, size and language for every run; the East Asian font is named in any case."""
+    defaults = styles_el.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = etree.SubElement(styles_el, qn("w:docDefaults"))
+        styles_el.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = etree.Element(qn("w:rPrDefault"))
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = etree.SubElement(rpr_default, qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = etree.Element(qn("w:rFonts"))
+        rpr.insert(0, fonts)
+    if house:
+        for attr in list(fonts.attrib):
+            del fonts.attrib[attr]
+        fonts.set(qn("w:ascii"), BODY_FONT)
+        fonts.set(qn("w:hAnsi"), BODY_FONT)
+        fonts.set(qn("w:cs"), COMPLEX_FONT)
+        for child in list(rpr):
+            if child.tag in (qn("w:sz"), qn("w:szCs")):
+                rpr.remove(child)
+        lang_el = rpr.find(qn("w:lang"))
+        size = '<w:sz w:val="22"/><w:szCs w:val="22"/>'
+        for el in reversed(parse_xml(f"<w:rPr {NSDECLS}>{size}</w:rPr>").getchildren()):
+            if lang_el is not None:
+                lang_el.addprevious(el)
+            else:
+                rpr.append(el)
+        ppr_default = defaults.find(qn("w:pPrDefault"))
+        if ppr_default is None:
+            ppr_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+        for child in list(ppr_default):
+            ppr_default.remove(child)
+        ppr_default.append(parse_xml(f"<w:pPr {NSDECLS}>{_spacing(after=0, line=264)}</w:pPr>"))
+    if fonts.get(qn("w:eastAsia")) is None:
+        # a theme font name wins over an explicit one in Word, so drop it for ours to count
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), cjk_font(lang))
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = etree.SubElement(rpr, qn("w:lang"))
+    if lang:
+        lang_el.set(qn("w:val"), clean(lang))
+
+
+# --- numbering --------------------------------------------------------------------------
+
+
+class _Numbering:
+    """Bulleted and numbered lists: one w:num per list, so each numbered list starts at 1."""
+
+    def __init__(self, document, styles: _Styles, house: bool) -> None:
+        self.document = document
+        self.styles = styles
+        self.house = house
+        self._element = None
+        self._abstract: dict[bool, str] = {}
+
+    @property
+    def element(self):
+        if self._element is None:
+            self._element = self.document.part.numbering_part.element
+        return self._element
+
+    def new_list(self, style_name: str, ordered: bool) -> str:
+        abstract = self._abstract.get(ordered)
+        if abstract is None:
+            abstract = (None if self.house else self._style_abstract(style_name)) \
+                or self._add_abstract(ordered)
+            self._abstract[ordered] = abstract
+        num = self.element.add_num(int(abstract))
+        if ordered:
+            num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.get(qn("w:numId"))
+
+    def _style_abstract(self, style_name: str) -> str | None:
+        style = self.styles.find("paragraph", style_name)
+        if style is None:
+            return None
+        num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is None:
+            return None
+        for num in self.element.iterchildren(qn("w:num")):
+            if num.get(qn("w:numId")) == num_id.get(qn("w:val")):
+                ref = num.find(qn("w:abstractNumId"))
+                return None if ref is None else ref.get(qn("w:val"))
+        return None
+
+    def _add_abstract(self, ordered: bool) -> str:
+        ids = [int(a.get(qn("w:abstractNumId")))
+               for a in self.element.iterchildren(qn("w:abstractNum"))]
+        new_id = max(ids, default=-1) + 1
+        fmt, text = ("decimal", "%1.") if ordered else ("bullet", "\u2022")
+        xml = (f'<w:abstractNum {NSDECLS} w:abstractNumId="{new_id}">'
+               f'<w:nsid w:val="{0x55D00000 + new_id:08X}"/>'
+               '<w:multiLevelType w:val="singleLevel"/>'
+               f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+               f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+               '<w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum>')
+        element = parse_xml(xml)
+        first_num = self.element.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(element)
+        else:
+            self.element.append(element)
+        return str(new_id)
+
+
+# --- inline content ---------------------------------------------------------------------
+
+
+class _Inline:
+    """Writes inline nodes as runs of one part; hyperlinks become relationships of that part."""
+
+    def __init__(self, part, style_ids: dict[str, str], note_ids: dict[int, int]) -> None:
+        self.part = part
+        self.s = style_ids
+        self.note_ids = note_ids
+        self.called: set[int] = set()
+
+    def runs(self, nodes: list, marks: frozenset = frozenset(), in_link: bool = False) -> str:
+        out: list[str] = []
+        for n in nodes:
+            if isinstance(n, Text):
+                out.append(self.text_run(n.text, marks))
+            elif isinstance(n, NoteCall):
+                out.append(self.note_call(n))
+            elif isinstance(n, Span):
+                if n.kind == "link":
+                    href = clean(n.href).strip()
+                    if in_link or not href.lower().startswith(LINK_SCHEMES):
+                        out.append(self.runs(n.children, marks, in_link))
+                        continue
+                    rid = self.part.relate_to(href, RT.HYPERLINK, is_external=True)
+                    out.append(f'<w:hyperlink r:id="{rid}" w:history="1">'
+                               f'{self.runs(n.children, marks | {"link"}, True)}</w:hyperlink>')
+                else:
+                    out.append(self.runs(n.children, marks | {n.kind}, in_link))
+        return "".join(out)
+
+    def rpr(self, marks: frozenset) -> str:
+        if not marks:
+            return ""
+        if "link" in marks:
+            style = "Hyperlink"
+        elif "strong" in marks:
+            style = "Strong"
+        else:
+            style = "Emphasis"
+        props = f'<w:rStyle w:val="{_attr(self.s[style])}"/>'
+        if "strong" in marks and style != "Strong":
+            props += "<w:b/><w:bCs/>"
+        if "em" in marks and style != "Emphasis":
+            props += "<w:i/><w:iCs/>"
+        return f"<w:rPr>{props}</w:rPr>"
+
+    def text_run(self, text: str, marks: frozenset = frozenset()) -> str:
+        text = clean(text)
+        if not text:
+            return ""
+        body: list[str] = []
+        for piece in _BREAKS.split(text):
+            if piece == "\t":
+                body.append("<w:tab/>")
+            elif piece in ("\n", "\r", "\r\n"):
+                body.append("<w:br/>")
+            elif piece:
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                body.append(f"<w:t{space}>{_esc(piece)}</w:t>")
+        return f"<w:r>{self.rpr(marks)}{''.join(body)}</w:r>"
+
+    def note_call(self, call: NoteCall) -> str:
+        style = f'<w:rPr><w:rStyle w:val="{_attr(self.s["Footnote Reference"])}"/></w:rPr>'
+        note_id = self.note_ids.get(call.number)
+        if note_id is None or call.number in self.called:
+            # Word numbers references by position, so a second call of the same note (or a
+            # call inside a note) prints its number rather than a second reference
+            return f"<w:r>{style}<w:t>{call.number}</w:t></w:r>"
+        self.called.add(call.number)
+        return f'<w:r>{style}<w:footnoteReference w:id="{note_id}"/></w:r>'
+
+
+def _paragraph(style_id: str, runs: str, ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{_attr(style_id)}"/>{ppr}</w:pPr>{runs}</w:p>'
+
+
+def _lines(inline: _Inline, lines: list[str]) -> str:
+    """Runs for several lines of one paragraph, joined by line breaks."""
+    return "<w:r><w:br/></w:r>".join(inline.text_run(line) for line in lines if clean(line))
+
+
+def _party_lines(party: Party) -> list[str]:
+    lines = [party.name, party.title or "", party.organization or ""]
+    lines += (party.address or "").splitlines()
+    return [line for line in lines if line and line.strip()]
+
+
+# --- the document -----------------------------------------------------------------------
+
+
+def _open_reference(reference_doc: Path | None):
+    if reference_doc is None:
+        return docx.Document()
+    try:
+        return docx.Document(str(reference_doc))
+    except Exception as e:  # python-docx raises several types for a file that is not a docx
+        raise DocxError(
+            f"{reference_doc}: cannot be read as a Word document ({e}); save it from Word or "
+            "LibreOffice as .docx, or remove it to use the built-in styles"
+        ) from e
+
+
+def _clear_body(document):
+    """Remove the reference document's content, keeping its final section properties."""
+    body = document.element.body
+    sect_pr = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
+    for child in list(body):
+        if child is not sect_pr:
+            body.remove(child)
+    if sect_pr is not None:
+        body.remove(sect_pr)
+    _drop_unused_rels(document.part, (RT.HYPERLINK, RT.IMAGE))
+    return body, sect_pr
+
+
+def _drop_unused_rels(part, reltypes: tuple[str, ...]) -> None:
+    used = {v for el in part.element.iter() for v in el.attrib.values()}
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype in reltypes and rid not in used:
+            del part.rels[rid]
+
+
+def _footnotes_part(document):
+    """The footnotes part: the reference document's (separators kept) or a new one."""
+    doc_part = document.part
+    for rel in doc_part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            part = rel.target_part
+            if isinstance(part, XmlPart):
+                root = part.element
+                for note in list(root.iterchildren(qn("w:footnote"))):
+                    if note.get(qn("w:type")) in (None, "normal"):
+                        root.remove(note)
+                _drop_unused_rels(part, (RT.HYPERLINK,))
+                return part
+    names = {str(p.partname) for p in doc_part.package.iter_parts()}
+    name, n = "/word/footnotes.xml", 1
+    while name in names:
+        n += 1
+        name = f"/word/footnotes{n}.xml"
+    separator = ('<w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+                 "<w:r><w:{0}/></w:r></w:p>")
+    xml = (f"<w:footnotes {NSDECLS}>"
+           f'<w:footnote w:type="separator" w:id="-1">{separator.format("separator")}'
+           "</w:footnote>"
+           f'<w:footnote w:type="continuationSeparator" w:id="0">'
+           f'{separator.format("continuationSeparator")}</w:footnote></w:footnotes>')
+    part = XmlPart(PackURI(name), CT.WML_FOOTNOTES, parse_xml(xml), doc_part.package)
+    doc_part.relate_to(part, RT.FOOTNOTES)
+    return part
+
+
+# children of w:settings that come after w:footnotePr in the schema's sequence
+_AFTER_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+                      "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                      "doNotAutoCompressPictures", "forceUpgrade", "captions",
+                      "readModeInkLockDown", "smartTagType", "shapeDefaults",
+                      "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _settings(document, separator_ids: list[str]) -> None:
+    settings = document.settings.element
+    for child in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(child)
+    if settings.find(qn("w:footnotePr")) is not None or not separator_ids:
+        return
+    pr = parse_xml(f"<w:footnotePr {NSDECLS}>"
+                   + "".join(f'<w:footnote w:id="{i}"/>' for i in separator_ids)
+                   + "</w:footnotePr>")
+    after = {qn(f"w:{name}") for name in _AFTER_FOOTNOTE_PR}
+    after.add("{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr")
+    after.add("{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary")
+    for child in settings:
+        if child.tag in after:
+            child.addprevious(pr)
+            return
+    settings.append(pr)
+
+
+def _page_numbers(document, style_id: str) -> None:
+    """Page numbers at the foot of every page but the first, as letters have them."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_footer.is_linked_to_previous = False
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    container = footer.part.element  # python-docx has no API for fields: write the XML
+    for child in list(container):
+        container.remove(child)
+    container.append(parse_xml(
+        f'<w:p {NSDECLS}><w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>2</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'))
+
+
+def _core_properties(document, prepared: Prepared, date: dt.date | None) -> None:
+    when = dt.datetime(date.year, date.month, date.day) if date else EPOCH
+    props = document.core_properties
+    props.title = clean(prepared.title)
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = ""
+    props.subject = ""
+    props.keywords = ""
+    props.category = ""
+    props.content_status = ""
+    props.identifier = ""
+    props.version = ""
+    props.language = clean(prepared.lang)
+    props.created = when
+    props.modified = when
+    if props.last_printed is not None:
+        props.last_printed = when
+    props.revision = 1
+
+
+def _drop_thumbnail(document) -> None:
+    """The template's preview picture shows some other document; drop it."""
+    rels = document.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del rels[rid]
+
+
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>undersigned</Application></Properties>"
+)
+
+
+def _repack(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps, attributes and member order.
+
+    The extended properties (docProps/app.xml) are replaced too: a reference document's carry
+    its editing time, company and statistics, none of which describe this letter.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        members = {info.filename: src.read(info) for info in src.infolist()}
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    order = [n for n in first if n in members] + sorted(n for n in members if n not in first)
+    if "docProps/app.xml" in members:
+        members["docProps/app.xml"] = APP_XML
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, members[name], compresslevel=6)
+    return out.getvalue()
+
+
+def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
+                date: dt.date | None = None) -> bytes:
+    """Render the letter as a Word document, with real footnotes, and return its bytes.
+
+    `reference_doc` supplies styles, page size, margins, headers and footers (its body is
+    discarded); styles it lacks are added. Without one, the house style is used. `date`
+    (the letter's date) becomes the document's created and modified time; the same input
+    always gives the same bytes.
+    """
+    document = _open_reference(reference_doc)
+    house = reference_doc is None
+    styles = _Styles(document.styles.element)
+    _doc_defaults(styles.element, prepared.lang, house)
+    ids = {spec.name: styles.ensure(spec, replace=house) for spec in STYLES}
+    numbering = _Numbering(document, styles, house)
+
+    body, sect_pr = _clear_body(document)
+    footnotes = _footnotes_part(document)
+    kept = [int(n.get(qn("w:id"))) for n in footnotes.element.iterchildren(qn("w:footnote"))]
+    first_id = max([0, *kept]) + 1
+    note_ids = {note.number: first_id + i for i, note in enumerate(prepared.notes)}
+
+    inline = _Inline(document.part, ids, note_ids)
+    xml = _body_xml(prepared, inline, ids, numbering)
+    fragment = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(),
+                                etree.XMLParser(huge_tree=True))
+    body.extend(list(fragment))
+    if sect_pr is not None:
+        body.append(sect_pr)
+
+    note_inline = _Inline(footnotes, ids, {})
+    notes_xml = "".join(_footnote_xml(note, note_ids[note.number], note_inline, ids)
+                        for note in prepared.notes)
+    if notes_xml:
+        for note in etree.fromstring(f"<w:footnotes {NSDECLS}>{notes_xml}</w:footnotes>"
+                                     .encode(), etree.XMLParser(huge_tree=True)):
+            footnotes.element.append(note)
+
+    separators = [str(i) for i in kept]
+    _settings(document, separators)
+    if house:
+        _page_numbers(document, ids["Footer"])
+    _core_properties(document, prepared, date)
+    _drop_thumbnail(document)
+
+    raw = io.BytesIO()
+    document.save(raw)
+    return _repack(raw.getvalue())
+
+
+def _footnote_xml(note, note_id: int, inline: _Inline, ids: dict[str, str]) -> str:
+    ref_style = _attr(ids["Footnote Reference"])
+    return (f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val='
+            f'"{_attr(ids["Footnote Text"])}"/></w:pPr>'
+            f'<w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{inline.runs(note.nodes)}'
+            "</w:p></w:footnote>")
+
+
+def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering) -> str:
+    out: list[str] = []
+    add = out.append
+    if doc.date_line:
+        add(_paragraph(s["Date"], inline.text_run(doc.date_line)))
+    for party in doc.addressees:
+        add(_paragraph(s["Addressee"], _lines(inline, _party_lines(party))))
+    if doc.subject:
+        add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
+    if doc.salutation:
+        add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
+    for block in doc.blocks:
+        if block.kind == "list":
+            style = "List Number" if block.ordered else "List Bullet"
+            num_id = numbering.new_list(style, block.ordered)
+            num_pr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+            for item in block.items:
+                add(_paragraph(s[style], inline.runs(item), num_pr))
+        else:
+            style = {"heading": "Heading 1", "quote": "Block Quote"}.get(block.kind, "Body Text")
+            for item in block.items:
+                add(_paragraph(s[style], inline.runs(item)))
+    if doc.closing:
+        add(_paragraph(s["Closing"], inline.text_run(doc.closing)))
+    if doc.signatures_heading and doc.sections:
+        add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
+        if doc.signatures_note:
+            add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
+        name_style, title_style = s["Signatory Name"], s["Signatory Title"]
+        for section in doc.sections:
+            add(_paragraph(s["Signatory Section"], inline.text_run(section.heading)))
+            for group, entries in section.groups:
+                if group:
+                    add(_paragraph(s["Signatory Group"], inline.text_run(group)))
+                for entry in entries:
+                    title = clean(entry.title).strip() if entry.title else ""
+                    # the name stays on the page of its title: an entry never splits
+                    add(_paragraph(name_style, inline.text_run(entry.name),
+                                   "<w:keepNext/>" if title else ""))
+                    if title:
+                        add(_paragraph(title_style, inline.text_run(title)))
+    if doc.cc:
+        add(_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>"))
+        for party in doc.cc:
+            line = ", ".join(x for x in (party.name, party.title) if x)
+            add(_paragraph(s["Copy Recipients"], inline.text_run(line)))
+    return "".join(out)
