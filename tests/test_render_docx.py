@@ -187,7 +187,7 @@ def test_a_second_call_of_a_note_prints_its_number_without_a_new_reference(pkg):
 
 
 STYLE_NAMES = [
-    "Date", "Addressee", "Subject", "Salutation", "Body Text", "Heading 1", "Block Quote",
+    "Date Line", "Addressee", "Subject", "Salutation", "Body Text", "Heading 1", "Block Quote",
     "List Bullet", "List Number", "Closing", "Signatories Heading", "Signatories Note",
     "Signatory Section", "Signatory Group", "Signatory Name", "Signatory Title",
     "Copy Recipients", "Footnote Text", "Footnote Reference", "Hyperlink", "Emphasis", "Strong",
@@ -290,7 +290,7 @@ def test_python_docx_reopens_it(pkg):
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Subject", "Re: Testing") in styles
     assert ("Signatory Title", "Analyst") in styles
-    assert styles[0] == ("Date", "Seoul, September 21, 2023")
+    assert styles[0] == ("Date Line", "Seoul, September 21, 2023")
 
 
 def test_core_properties_name_nobody(pkg):
@@ -460,10 +460,27 @@ def pretty(xml: bytes) -> str:
     return etree.tostring(tree, pretty_print=True, encoding="unicode")
 
 
+def our_styles(xml: bytes) -> bytes:
+    """The styles part cut to its defaults and the styles we define (the template's other
+    hundred-odd table and list styles are python-docx's, not ours to pin)."""
+    from undersigned.render.docx import STYLES, WORD_NAMES
+
+    root = etree.fromstring(xml)
+    names = {WORD_NAMES.get(spec.name, spec.name) for spec in STYLES}
+    for child in list(root):
+        name = child.find("w:name", NS)
+        if child.tag == w("latentStyles") or (
+            child.tag == w("style") and (name is None or name.get(w("val")) not in names)
+        ):
+            root.remove(child)
+    return etree.tostring(root)
+
+
 @pytest.mark.parametrize("part", ["document", "footnotes", "styles"])
 def test_example_golden(workspace, part):
     pkg = render_example(workspace)
-    ours = pretty(pkg.zip.read(f"word/{part}.xml"))
+    xml = pkg.zip.read(f"word/{part}.xml")
+    ours = pretty(our_styles(xml) if part == "styles" else xml)
     golden = GOLDEN / f"{EXAMPLE_SLUG}.docx.{part}.xml"
     if os.environ.get("UNDERSIGNED_REGOLD"):
         golden.write_text(ours, encoding="utf-8")

@@ -110,8 +110,8 @@ STYLES = [
     StyleSpec("character", "Default Paragraph Font", None, builtin=True, priority=1),
     StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180) + '<w:jc w:val="both"/>',
               builtin=True, priority=1),
-    StyleSpec("paragraph", "Date", "Normal", _spacing(after=360), next="Addressee",
-              builtin=True),
+    # not Word's "Date": pandoc reads a paragraph in that style as metadata and drops it
+    StyleSpec("paragraph", "Date Line", "Normal", _spacing(after=360), next="Addressee"),
     StyleSpec("paragraph", "Addressee", "Normal", "<w:keepLines/>" + _spacing(after=240)),
     StyleSpec("paragraph", "Subject", "Normal", _KEEP + _spacing(before=120, after=240),
               "<w:b/><w:bCs/>"),
@@ -677,7 +677,7 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
     out: list[str] = []
     add = out.append
     if doc.date_line:
-        add(_paragraph(s["Date"], inline.text_run(doc.date_line)))
+        add(_paragraph(s["Date Line"], inline.text_run(doc.date_line)))
     for party in doc.addressees:
         add(_paragraph(s["Addressee"], _lines(inline, _party_lines(party))))
     if doc.subject:

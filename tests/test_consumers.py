@@ -1,0 +1,122 @@
+"""Real programs open the DOCX we write: LibreOffice prints it to PDF, pandoc reads it back."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from undersigned.cli import cli
+
+from .conftest import EXAMPLE_SLUG
+
+pytestmark = pytest.mark.consumers
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def need(*names: str) -> str:
+    """The first of `names` on PATH, or skip the test saying what to install."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip(f"{' / '.join(names)} not installed (Debian: apt-get install "
+                "libreoffice-writer-nogui pandoc poppler-utils fonts-noto-cjk)")
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace or hyphens: programs wrap lines differently, and pdftotext
+    joins a word hyphenated at a line end ("non-" + "refoulement" → "nonrefoulement")."""
+    return re.sub(r"[\s\-]+", "", text)
+
+
+@pytest.fixture
+def example_docx(workspace):
+    result = CliRunner().invoke(cli, ["render", EXAMPLE_SLUG, "--to", "docx", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    return workspace / "out" / f"{EXAMPLE_SLUG}.docx"
+
+
+def notes_and_calls(path):
+    """Each footnote's text, and the body text just before each footnote reference."""
+    with zipfile.ZipFile(path) as z:
+        notes_xml = etree.fromstring(z.read("word/footnotes.xml"))
+        body_xml = etree.fromstring(z.read("word/document.xml"))
+    notes = ["".join(t.text or "" for t in n.iter(f"{W}t")).strip()
+             for n in notes_xml.iter(f"{W}footnote") if not n.get(f"{W}type")]
+    calls = []
+    for p in body_xml.iter(f"{W}p"):
+        text = ""
+        for el in p.iter(f"{W}t", f"{W}footnoteReference"):
+            if el.tag == f"{W}t":
+                text += el.text or ""
+            else:
+                calls.append(squeeze(text)[-12:])
+    return notes, calls
+
+
+def test_libreoffice_prints_the_footnotes_with_their_references(example_docx, tmp_path):
+    soffice = need("soffice", "libreoffice")
+    pdftotext = need("pdftotext")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(example_docx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / f"{EXAMPLE_SLUG}.pdf"
+    # -raw keeps the content stream's order, so each note's number precedes its text
+    text = subprocess.run([pdftotext, "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    flat = squeeze(text)
+    notes, calls = notes_and_calls(example_docx)
+    assert len(notes) == 13
+    for number, note in enumerate(notes, 1):
+        # the note's text, in the PDF after its number
+        assert squeeze(f"{number} {note}") in flat, note
+    for number, before in enumerate(calls, 1):
+        # the reference mark printed right after the text that calls it
+        assert f"{before}{number}" in flat, (number, before)
+    assert "유엔인권사무소장" in text  # the Korean-language source keeps its Hangul
+
+
+def test_pandoc_reads_thirteen_footnotes(example_docx):
+    pandoc = need("pandoc")
+    text = subprocess.run([pandoc, "-f", "docx", "-t", "plain", "--wrap=none",
+                           str(example_docx)], check=True, capture_output=True,
+                          text=True).stdout
+    notes, calls = notes_and_calls(example_docx)
+    body, _, endnotes = text.partition("\n[1] ")
+    assert sorted(set(re.findall(r"\[(\d+)\]", body)), key=int) == [str(n) for n in range(1, 14)]
+    found = re.findall(r"^\[(\d+)\] (.*)$", "[1] " + endnotes, flags=re.MULTILINE)
+    assert [int(n) for n, _ in found] == list(range(1, 14))
+    for (_, ours), theirs in zip(found, notes, strict=True):
+        assert squeeze(ours) == squeeze(theirs)
+    assert text.startswith("September 21, 2023")  # the date line stays in the text
+    assert "Signature organizations and individuals (as of September 21, 2023):" in text
+
+
+def test_pandoc_keeps_headings_lists_and_quotes(tmp_path):
+    pandoc = need("pandoc")
+    from undersigned.render.docx import render_docx
+
+    from .test_render_docx import make_prepared
+
+    path = tmp_path / "letter.docx"
+    path.write_bytes(render_docx(make_prepared()))
+    markdown = subprocess.run([pandoc, "-f", "docx", "-t", "markdown", "--wrap=none",
+                               str(path)], check=True, capture_output=True, text=True).stdout
+    assert "# Our requests" in markdown
+    assert re.search(r"^-\s+Bullet one\[\^2\]", markdown, flags=re.MULTILINE)
+    assert re.search(r"^1\.\s+First$", markdown, flags=re.MULTILINE)
+    assert re.search(r"^1\.\s+Again first$", markdown, flags=re.MULTILINE)
+    assert "[a report](https://example.org/r)" in markdown
+    assert "*urgently*" in markdown
+    assert io.StringIO(markdown).read().count("[^") >= 6  # three calls, three notes
