@@ -23,7 +23,14 @@ from .model import (
     TextPart,
 )
 from .problems import Pos, Problem, Severity
-from .yamlio import RawList, RawMap, parse_yaml, read_text, scan_canonical_roster
+from .yamlio import (
+    MAX_SLOW_BYTES,
+    RawList,
+    RawMap,
+    parse_yaml,
+    read_text,
+    scan_canonical_roster,
+)
 
 BLOCK_KEYS = ("paragraph", "heading", "quote", "list")
 
@@ -329,6 +336,13 @@ def load_roster(path: Path, display: str | None = None) -> tuple[Roster | None, 
         text = read_text(path, display)
         raw = scan_canonical_roster(text, display)
         if raw is None:
+            if len(text) > MAX_SLOW_BYTES:
+                raise LoadError([Pos(display, 1, 1).error(
+                    "yaml-too-large",
+                    f"this roster is {len(text) // (1024 * 1024)} MB and not in the canonical "
+                    "layout, which only smaller files may leave; see 'Why the roster looks "
+                    "like this' in docs/format.md",
+                )])
             raw = parse_yaml(text, display)
     except LoadError as e:
         return None, e.problems

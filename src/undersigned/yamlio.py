@@ -9,7 +9,9 @@ from pathlib import Path
 from .errors import LoadError
 from .problems import Pos
 
-MAX_BYTES = 64 * 1024 * 1024  # a roster of 50,000 entries is about 6 MB; refuse absurd files
+MAX_BYTES = 48 * 1024 * 1024  # a roster of 50,000 entries is about 6 MB; refuse absurd files
+MAX_SLOW_BYTES = 8 * 1024 * 1024  # beyond this, only the fast canonical roster reader is used
+MAX_DEPTH = 32  # our format nests 5 deep; deeper input is hostile and slow to scan
 
 
 class RawMap(dict):
@@ -181,6 +183,10 @@ def parse_yaml(text: str, display: str):
                         parent.value_pos[key] = pos
                         pending_key[-1] = None
                 if isinstance(node, RawMap | RawList):
+                    if len(stack) >= MAX_DEPTH:
+                        raise LoadError([pos.error(
+                            "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels; the format "
+                            "never needs this — check the brackets and indentation")])
                     stack.append(node)
                     pending_key.append(None)
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
@@ -192,7 +198,19 @@ def parse_yaml(text: str, display: str):
         what = " ".join(x for x in (e.problem, e.context) if x)
         raise LoadError([pos.error("yaml-syntax", f"{what}; check quoting and indentation")]) from None
     except YAMLError as e:
-        raise LoadError([Pos(display, 1, 1).error("yaml-syntax", str(e))]) from None
+        offset = getattr(e, "position", None)
+        pos = Pos(display, 1, 1)
+        if isinstance(offset, int):
+            line = text.count("\n", 0, offset) + 1
+            pos = Pos(display, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        char = getattr(e, "character", None)
+        if isinstance(char, str) and len(char) == 1:
+            char = ord(char)
+        what = (f"character U+{char:04X} is not allowed in YAML"
+                if isinstance(char, int) else "the file cannot be read as YAML")
+        raise LoadError([pos.error(
+            "yaml-syntax", f"{what}; is this a binary file? Remove the character or re-save "
+            "the file as UTF-8 text")]) from None
     return root
 
 
