@@ -196,6 +196,8 @@ def parse_yaml(text: str, display: str):
         mark = e.problem_mark or e.context_mark
         pos = pos_of(mark) if mark else Pos(display, 1, 1)
         what = " ".join(x for x in (e.problem, e.context) if x)
+        if e.context_mark and mark and e.context_mark.line != mark.line:
+            what += f" (it started on line {e.context_mark.line + 1})"
         raise LoadError([pos.error("yaml-syntax", f"{what}; check quoting and indentation")]) from None
     except YAMLError as e:
         offset = getattr(e, "position", None)
