@@ -195,6 +195,31 @@ def test_links_only_for_http_and_https():
     assert safe_href("mailto:a@b.org") is None
 
 
+def test_body_blocks_take_their_elements():
+    doc = make_doc(blocks=[
+        PBlock("heading", [[Text("Our recommendations")]]),
+        PBlock("list", [[Text("End returns."), NoteCall(1, "a")], [Text("Grant access.")]]),
+        PBlock("list", [[Text("First")], [Text("Second")]], ordered=True),
+        PBlock("quote", [[Text("A quotation […] with an omission.")]]),
+        PBlock("paragraph", [[Span("strong", [Text("Bold")]), Text(" and "),
+                              Span("em", [Text("italic")])]]),
+    ])
+    html = render_html(doc, None)
+    assert "<h2>Our recommendations</h2>" in html
+    assert re.search(r"<ul>\n<li>End returns\.<sup", html)
+    assert "<ol>\n<li>First</li>\n<li>Second</li>\n</ol>" in html
+    assert "<blockquote><p>A quotation […] with an omission.</p></blockquote>" in html
+    assert "<p><strong>Bold</strong> and <em>italic</em></p>" in html
+
+
+def test_a_call_inside_a_link_follows_it():
+    doc = make_doc(blocks=[PBlock("paragraph", [[
+        Span("link", [Text("the report"), NoteCall(1, "a")], "https://example.org"),
+    ]])])
+    html = render_html(doc, None)
+    assert '<a href="https://example.org">the report</a><sup class="fn-ref">' in html
+
+
 def test_a_note_called_twice_has_one_anchor_and_one_footnote():
     doc = make_doc(blocks=[
         PBlock("paragraph", [[Text("First"), NoteCall(1, "a")]]),

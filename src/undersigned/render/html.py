@@ -58,14 +58,15 @@ class _InlineHTML:
                 yield str(escape(text))
             elif isinstance(n, NoteCall):
                 yield self._call(n, in_note, collapse)
+            elif isinstance(n, Span) and n.kind == "link" and safe_href(n.href):
+                # A call inside a link's text follows the link: links do not nest.
+                label, calls = _split_calls(n.children)
+                inner = "".join(self._nodes(label, in_note, collapse))
+                yield f'<a href="{escape(safe_href(n.href))}">{inner}</a>'
+                yield from self._nodes(calls, in_note, collapse)
             elif isinstance(n, Span):
                 inner = "".join(self._nodes(n.children, in_note, collapse))
-                if n.kind in ("em", "strong"):
-                    yield f"<{n.kind}>{inner}</{n.kind}>"
-                elif n.kind == "link" and safe_href(n.href):
-                    yield f'<a href="{escape(safe_href(n.href))}">{inner}</a>'
-                else:
-                    yield inner
+                yield f"<{n.kind}>{inner}</{n.kind}>" if n.kind in ("em", "strong") else inner
 
     def _call(self, call: NoteCall, in_note: bool, collapse: bool) -> str:
         number = call.number
@@ -78,6 +79,22 @@ class _InlineHTML:
         return (f'<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
                 f'role="doc-noteref">{number}</a></sup>'
                 f'<span class="fn" data-n="{number}" aria-hidden="true">{text}</span>')
+
+
+def _split_calls(nodes: list) -> tuple[list, list[NoteCall]]:
+    """Inline nodes without their footnote calls, and the calls, in order."""
+    kept: list = []
+    calls: list[NoteCall] = []
+    for n in nodes:
+        if isinstance(n, NoteCall):
+            calls.append(n)
+        elif isinstance(n, Span):
+            children, inner = _split_calls(n.children)
+            kept.append(Span(n.kind, children, n.href))
+            calls += inner
+        else:
+            kept.append(n)
+    return kept, calls
 
 
 def render_html(doc: Prepared, templates: Path | None = None) -> str:
@@ -114,8 +131,8 @@ def _stylesheet(env: jinja2.Environment, name: str, optional: bool) -> Markup:
 def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
     """Print HTML (or a prepared letter, rendered with `render_html` first) to PDF with WeasyPrint.
 
-    Nothing is fetched: the letter's HTML is self-contained, and a custom template that
-    refers to outside files or addresses gets an error for them instead (data: URLs work).
+    Nothing is fetched: the letter's HTML is self-contained, and whatever a custom template
+    refers to outside it (files, addresses) is left out; data: URLs still work.
     """
     if isinstance(html, Prepared):
         html = render_html(html, templates)
