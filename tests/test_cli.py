@@ -18,6 +18,16 @@ def invoke(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.fixture
+def example_only(workspace):
+    """The workspace copy with the example as its only letter, whatever else the repo holds."""
+    for path in (workspace / "letters").glob("*.yaml"):
+        if path.stem != EXAMPLE_SLUG:
+            path.unlink()
+            (workspace / "signatories" / path.name).unlink(missing_ok=True)
+    return workspace
+
+
 # --- validate ------------------------------------------------------------------------------------
 
 def test_validate_the_example_is_clean(workspace):
@@ -29,13 +39,13 @@ def test_validate_the_example_is_clean(workspace):
 
 @pytest.mark.parametrize("args", [(), (EXAMPLE_SLUG,), (".",), ("letters",),
                                   (f"signatories/{EXAMPLE_SLUG}.yaml",)])
-def test_validate_finds_the_letter_by_slug_directory_or_roster(workspace, args):
+def test_validate_finds_the_letter_by_slug_directory_or_roster(example_only, args):
     result = invoke("validate", "--strict", *args)
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("1 letter(s) checked")
 
 
-def test_validate_json_of_a_clean_letter(workspace):
+def test_validate_json_of_a_clean_letter(example_only):
     result = invoke("validate", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"problems": []}
@@ -55,17 +65,17 @@ def test_seed_order_roster_warns_once_and_passes_unless_strict(workspace):
     assert invoke("validate", "--strict", EXAMPLE_SLUG).exit_code == 1
 
 
-def test_validate_github_annotation(workspace):
+def test_validate_github_annotation(example_only):
     shutil.copy(FIXTURES / "seed-order-roster.yaml",
-                workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+                example_only / "signatories" / f"{EXAMPLE_SLUG}.yaml")
     result = invoke("validate", "--format", "github")
     assert result.stdout.startswith(f"::warning file=signatories/{EXAMPLE_SLUG}.yaml,line=")
     assert ",title=roster-order::'Families of the Disappeared (FoD)'" in result.stdout
     assert result.stderr == ""
 
 
-def test_errors_exit_1_and_are_all_reported(workspace):
-    path = workspace / "letters" / f"{EXAMPLE_SLUG}.yaml"
+def test_errors_exit_1_and_are_all_reported(example_only):
+    path = example_only / "letters" / f"{EXAMPLE_SLUG}.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("date: 2023-09-21", "date: 2023-02-30")
                     .replace("salutation:", "salutaion:"), encoding="utf-8")
@@ -75,16 +85,17 @@ def test_errors_exit_1_and_are_all_reported(workspace):
     assert sorted(rules) == ["bad-date", "letter-date", "letter-salutation", "unknown-key"]
 
 
-def test_a_broken_file_is_a_located_problem_never_a_traceback(workspace):
-    (workspace / "letters" / f"{EXAMPLE_SLUG}.yaml").write_bytes(b"kind: letter\ntitle: [x\n")
+def test_a_broken_file_is_a_located_problem_never_a_traceback(example_only):
+    (example_only / "letters" / f"{EXAMPLE_SLUG}.yaml").write_bytes(b"kind: letter\ntitle: [x\n")
     result = invoke("validate")
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.stdout.startswith(f"letters/{EXAMPLE_SLUG}.yaml:3:1: error: yaml-syntax: ")
 
 
-def test_two_letters_are_both_checked(workspace):
-    shutil.copy(workspace / "letters" / f"{EXAMPLE_SLUG}.yaml", workspace / "letters" / "copy.yaml")
+def test_two_letters_are_both_checked(example_only):
+    letters = example_only / "letters"
+    shutil.copy(letters / f"{EXAMPLE_SLUG}.yaml", letters / "copy.yaml")
     result = invoke("validate")
     assert result.exit_code == 0
     assert result.stdout == "letters/copy.yaml:2:1: warning: roster-missing: no roster at " \
@@ -92,11 +103,11 @@ def test_two_letters_are_both_checked(workspace):
     assert result.stderr.startswith("2 letter(s) checked")
 
 
-def test_unknown_slug_is_an_error_naming_the_letters(workspace):
+def test_unknown_slug_is_an_error_naming_the_letters(example_only):
     result = invoke("validate", "no-such-letter")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: no letter 'no-such-letter' in {workspace.resolve() / 'letters'}; "
+        f"Error: no letter 'no-such-letter' in {example_only.resolve() / 'letters'}; "
         f"letters here: {EXAMPLE_SLUG}\n")
 
 

@@ -66,7 +66,7 @@ def test_the_example_roster_loads_without_problems():
 def test_yaml_syntax_error_names_the_line(tmp_path):
     assert letter_problems(tmp_path, LETTER + "  - [unclosed\n") == [
         "l.yaml:6:1: error: yaml-syntax: expected ',' or ']', but got '<stream end>' while "
-        "parsing a flow sequence; check quoting and indentation"]
+        "parsing a flow sequence (it started on line 5); check quoting and indentation"]
 
 
 def test_tab_indentation(tmp_path):

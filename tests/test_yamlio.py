@@ -81,7 +81,7 @@ def test_too_large(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("text", "expected"), [
     ("a: b\nc: [1, 2\nd: e\n",
      "f.yaml:3:2: error: yaml-syntax: expected ',' or ']', but got ':' while parsing a flow "
-     "sequence; check quoting and indentation"),
+     "sequence (it started on line 2); check quoting and indentation"),
     ("title: x\n  kind: y\n",
      "f.yaml:2:7: error: yaml-syntax: mapping values are not allowed here; check quoting and "
      "indentation"),
