@@ -1,0 +1,293 @@
+"""`undersigned sign`: add, import, withdraw, update, reconfirm and list a letter's signatories."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import cli as _cli
+from .. import roster as _roster
+from ..model import Signatory
+from ..schema import SIGNATORY_KINDS, STATUSES
+from ..workspace import display_path, resolve_letter
+
+KINDS = click.Choice([*SIGNATORY_KINDS, "organisation"], case_sensitive=False)
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _letter(arg: str) -> Path:
+    return resolve_letter(arg, Path.cwd())
+
+
+def _day(value):
+    return value.date() if value is not None else None
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group()
+def sign():
+    """Add, import, withdraw, update and list a letter's signatories.
+
+    LETTER is the letter's path or its slug. Every command that writes keeps the roster
+    sorted, its comments intact and `as_of` true, and refuses bad input without writing.
+
+    \b
+    Example:
+      undersigned sign add china-forced-repatriation-2023 --name "Jane Doe" --kind individual
+    """
+
+
+@sign.command()
+@click.argument("letter")
+@click.option("--name", help="The name as it should be printed.")
+@click.option("--kind", type=KINDS, help="individual or organization.")
+@click.option("--title", help="Display title or affiliation, printed under the name.")
+@click.option("--sort-as", help="Collation key when the name does not sort as written "
+              "(family name first: 'Lee Yanghee').")
+@click.option("--country", help="Country (ISO code or name).")
+@click.option("--email", help="Contact e-mail; kept in the git-ignored private contacts file.")
+@click.option("--date", "date", type=DATE, help="Signing date, YYYY-MM-DD [default: today].")
+@click.option("--via", help="Provenance, e.g. email:<message-id>.")
+@click.option("--unnamed", is_flag=True, help="Count the signature but never print the name.")
+@click.option("--pending", is_flag=True, help="Record the signature as pending confirmation.")
+@click.option("--force", is_flag=True, help="Add even if the name looks like an existing entry.")
+@click.option("--check-deliverability", is_flag=True,
+              help="Also check that the e-mail's domain accepts mail (needs the network).")
+def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, pending, force,
+        check_deliverability):
+    """Add one signatory at its sorted place and update "as of".
+
+    Missing --name and --kind are asked for on a terminal. A likely duplicate (same name
+    after normalisation, an acronym, or a near spelling) is refused with the existing entry's
+    line; --force adds it anyway.
+
+    \b
+    Example:
+      undersigned sign add china-forced-repatriation-2023 --name "Jane Doe" \\
+          --kind individual --title "Professor, Example University" --via email:<id@host>
+    """
+    path = _letter(letter)
+    if name is None or kind is None:
+        if not _interactive():
+            missing = " and ".join(o for o, v in (("--name", name), ("--kind", kind)) if v is None)
+            raise click.UsageError(f"Missing option {missing}.")
+        name = name or click.prompt("Name")
+        kind = kind or click.prompt("Kind", type=KINDS)
+        title = title or click.prompt("Title or affiliation", default="", show_default=False)
+        country = country or click.prompt("Country", default="", show_default=False)
+        email = email or click.prompt("E-mail", default="", show_default=False)
+    sig = Signatory(name=name.strip(), kind=kind.lower(), signed_on=_day(date),
+                    title=title or None, sort_as=sort_as or None, country=country or None,
+                    via=via or None, named=not unnamed,
+                    status="pending" if pending else "confirmed")
+    result = _roster.add_signatory(path, sig, email=email or None, force=force,
+                                   today=_cli.today(),
+                                   check_deliverability=check_deliverability)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    where = display_path(result.roster, Path.cwd())
+    click.echo(f"Added '{sig.name}' ({sig.kind}) at {where}:{result.line}; as of {result.as_of}.")
+
+
+@sign.command("import")
+@click.argument("letter")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--map", "maps", multiple=True, metavar="SPEC",
+              help="'Column=field' (repeatable), or a mapping file of 'Column: field' lines. "
+              "Fields: " + ", ".join(_roster.TARGETS) + ".")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@click.option("--force", is_flag=True, help="Import suspected duplicates too.")
+@click.option("--check-deliverability", is_flag=True,
+              help="Also check that each e-mail's domain accepts mail (needs the network).")
+def import_(letter, file, maps, dry_run, force, check_deliverability):
+    """Import a sign-on form's CSV export (Google Forms, Microsoft Forms, Action Network).
+
+    Columns are recognised by their headers; --map fixes the rest. Rows already in the roster
+    are skipped, so importing the same file twice adds nothing; suspected duplicates are
+    reported and skipped (--force imports them). Any invalid row stops the import with its CSV
+    line number, and nothing is written. A "may we publish your name" column is read as
+    consent: "no" records the signature as counted but never printed.
+
+    \b
+    Example:
+      undersigned sign import china-forced-repatriation-2023 responses.csv --dry-run
+      undersigned sign import china-forced-repatriation-2023 responses.csv \\
+          --map "Organisation name=organization" --map "Your role=title"
+    """
+    path = _letter(letter)
+    csv_path = Path(file)
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+        rows = max(sum(1 for _ in csv_path.open("rb")) - 1, 0) if csv_path.is_file() else 0
+        bar = click.progressbar(length=rows, label="Reading rows", file=sys.stderr)
+        bar.__enter__()
+        done = [0]
+
+        def progress(n):
+            bar.update(n - done[0])
+            done[0] = n
+    try:
+        report = _roster.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
+                                    today=_cli.today(), cwd=Path.cwd(),
+                                    check_deliverability=check_deliverability,
+                                    progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    _print_report(report, dry_run)
+    if report.invalid:
+        raise SystemExit(1)
+
+
+def _print_report(report, dry_run: bool) -> None:
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{report.csv}: {len(report.new)} new ({verb}), {len(report.present)} already "
+               f"present, {len(report.suspected)} suspected duplicate(s), "
+               f"{len(report.invalid)} invalid row(s)")
+    if dry_run:
+        columns = ", ".join(f"'{c}' → {t}" for c, t in report.mapping.items())
+        click.echo(f"columns: {columns}")
+        if report.ignored:
+            click.echo("ignored columns: " + ", ".join(f"'{c}'" for c in report.ignored))
+        for cand in report.new:
+            s = cand.signatory
+            unnamed = ", unnamed" if not s.named else ""
+            click.echo(f"  new       line {cand.line}: {s.name} ({s.kind}{unnamed})")
+        for cand, match in report.present:
+            click.echo(f"  present   line {cand.line}: {cand.signatory.name} — "
+                       f"{match.describe()}")
+    for cand, match in report.suspected:
+        click.echo(f"  suspected line {cand.line}: {cand.signatory.name} {match.describe()}"
+                   + ("" if dry_run else "; skipped (add it with `sign add --force`)"))
+    for problem in report.invalid:
+        click.echo(f"  invalid   {problem.format(report.csv)}", err=True)
+
+
+@sign.command()
+@click.argument("letter")
+@click.argument("name")
+@click.option("--date", "date", type=DATE, help="Date of the withdrawal [default: today].")
+@click.option("--reason", help="Why the signatory withdrew (kept in the roster, never printed).")
+def withdraw(letter, name, date, reason):
+    """Record that a signatory withdrew: kept in the roster for the record, never printed.
+
+    \b
+    Example:
+      undersigned sign withdraw china-forced-repatriation-2023 "ACAT UK" --reason "board decision"
+    """
+    sig = _roster.withdraw_signatory(_letter(letter), name, on=_day(date), reason=reason,
+                                     today=_cli.today())
+    click.echo(f"Withdrew '{sig.name}' on {sig.withdrawn_on}.")
+
+
+@sign.command()
+@click.argument("letter")
+@click.argument("name")
+@click.option("--name", "new_name", help="A corrected name.")
+@click.option("--kind", type=KINDS)
+@click.option("--title", help="New title or affiliation ('' removes it).")
+@click.option("--sort-as", help="New collation key ('' removes it).")
+@click.option("--country", help="New country ('' removes it).")
+@click.option("--email", help="New contact e-mail (private contacts file).")
+@click.option("--date", "date", type=DATE, help="Corrected signing date.")
+@click.option("--via", help="New provenance.")
+@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--named/--unnamed", default=None, help="Consent to be named given or not.")
+@click.option("--force", is_flag=True, help="Rename even if the new name looks like another.")
+def update(letter, name, new_name, kind, title, sort_as, country, email, date, via, status,
+           named, force):
+    """Change fields of one signatory; the entry moves if its sort position changes.
+
+    \b
+    Example:
+      undersigned sign update china-forced-repatriation-2023 "Jane Doe" --title "Director, X"
+    """
+    changes = {"name": new_name, "kind": kind, "title": title, "sort_as": sort_as,
+               "country": country, "signed_on": _day(date), "via": via, "status": status,
+               "named": None if named is None else (None if named else False)}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if named is True:
+        changes["named"] = ""  # named is the default: remove `named: false`
+    if not changes and not email:
+        raise click.UsageError("nothing to change; give at least one option such as --title")
+    sig = _roster.update_signatory(_letter(letter), name, changes, email=email or None,
+                                   force=force, today=_cli.today())
+    click.echo(f"Updated '{sig.name}'.")
+
+
+@sign.command()
+@click.argument("letter")
+@click.argument("names", nargs=-1)
+@click.option("--all-stale", is_flag=True,
+              help="Every signatory who endorsed an earlier text (after they all confirmed).")
+def reconfirm(letter, names, all_stale):
+    """Record that signatories endorsed the current text of the letter.
+
+    Use it after they confirmed the changed text; `sign list --stale` shows who to ask.
+
+    \b
+    Example:
+      undersigned sign reconfirm china-forced-repatriation-2023 "Jane Doe" "ACAT UK"
+    """
+    if not names and not all_stale:
+        raise click.UsageError("name the signatories to reconfirm, or give --all-stale")
+    done = _roster.reconfirm(_letter(letter), list(names), all_stale=all_stale,
+                             today=_cli.today())
+    click.echo(f"Reconfirmed {len(done)} signator{'y' if len(done) == 1 else 'ies'}.")
+
+
+@sign.command("list")
+@click.argument("letter")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--kind", type=KINDS, help="Only this kind.")
+@click.option("--stale", is_flag=True, help="Only those who endorsed an earlier text.")
+def list_(letter, fmt, status, kind, stale):
+    """List signatories: a table for people, CSV or JSON for machines, with counts.
+
+    E-mail addresses are never listed.
+
+    \b
+    Example:
+      undersigned sign list china-forced-repatriation-2023 --status confirmed --format csv
+    """
+    listing = _roster.list_signatories(_letter(letter), status=status, kind=kind, stale=stale)
+    records = [_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(out.getvalue(), nl=False)
+        return
+    rows = [(_clip(r["name"], 50) + ("" if r["named"] else " [unnamed]")
+             + (" [stale]" if r["stale"] else ""),
+             r["kind"], r["status"], r["signed_on"] or "", r["title"] or "") for r in records]
+    head = ("NAME", "KIND", "STATUS", "SIGNED", "TITLE")
+    widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(4)]
+    for row in [head, *rows]:
+        cells = [row[c].ljust(widths[c]) for c in range(4)] + [_clip(row[4], 60)]
+        click.echo("  ".join(cells).rstrip())
+    c = listing.counts
+    click.echo(f"{c['total']} listed: {c['individual']} individual(s), {c['organization']} "
+               f"organization(s); {c['confirmed']} confirmed ({c['named']} named, "
+               f"{c['unnamed']} unnamed), {c['pending']} pending, {c['withdrawn']} withdrawn"
+               + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else ""))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,665 @@
+"""The roster file as text: canonical entry layout, splicing edits, locked atomic writes."""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .collation import sort_key
+from .errors import RosterError
+from .model import Signatory
+from .yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
+
+# The order in which `format_entry` writes fields; an edit inserts a missing field at its place
+# in this order, and leaves the order of fields already in the file alone.
+FIELD_ORDER = (
+    "name", "kind", "title", "sort_as", "country", "signed_on", "status", "withdrawn_on",
+    "withdrawal_reason", "named", "via", "endorsed", "email", "consent",
+)
+ITEM_PREFIX = "  - "
+FIELD_PREFIX = "    "
+
+_PLAIN_BAD_START = set("[]{}>|*&!%@`\"'#,?:-~ ")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --- scalars ----------------------------------------------------------------------------------
+
+def _plain_is_safe(text: str) -> bool:
+    """True when `text` written unquoted reads back as the same string in YAML and the scanner."""
+    if not text or text[0] in _PLAIN_BAD_START or text != text.strip():
+        return False
+    if ": " in text or " #" in text or text.endswith(":") or not text.isprintable():
+        return False
+    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
+
+
+def _quote(text: str) -> str:
+    """A double-quoted scalar that YAML and JSON read alike: only JSON escapes, BMP only."""
+    if _SURROGATE.search(text):
+        raise RosterError(f"text {text!r} holds a lone surrogate; it cannot be saved")
+    out = ['"']
+    for ch in text:
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch.isprintable() or ch == " " or ord(ch) > 0xFFFF:
+            # Characters beyond the BMP are written as they are: JSON would need surrogate
+            # pairs there, which YAML reads differently.
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    out.append('"')
+    return "".join(out)
+
+
+def format_scalar(value) -> str:
+    """One value as it appears after `key: ` in the canonical layout."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return repr(value)
+    if not isinstance(value, str):
+        raise RosterError(f"a roster field must be a single value, not {type(value).__name__}")
+    return value if _plain_is_safe(value) else _quote(value)
+
+
+def entry_fields(sig: Signatory) -> dict:
+    """The fields of a signatory that the roster file records, in FIELD_ORDER."""
+    out: dict = {}
+    for name in FIELD_ORDER:
+        value = getattr(sig, name, None)
+        if name == "named":
+            value = None if value is not False else False
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def format_entry(sig: Signatory | dict) -> str:
+    """The canonical block of one entry: `  - name: …` then one `    key: value` line each.
+
+    No blank line is included; callers separate entries with one.
+    """
+    fields = sig if isinstance(sig, dict) else entry_fields(sig)
+    lines = []
+    for i, (key, value) in enumerate(fields.items()):
+        prefix = ITEM_PREFIX if i == 0 else FIELD_PREFIX
+        lines.append(f"{prefix}{key}: {format_scalar(value)}\n")
+    return "".join(lines)
+
+
+# --- the index of a roster text -----------------------------------------------------------------
+
+# A line outside the canonical layout: not an entry line, a field line, a comment, a blank, or a
+# top-level key.
+_NOT_CANONICAL = re.compile(
+    r"^(?!  - [A-Za-z_][\w-]*:(?: |\r?$)|    [A-Za-z_][\w-]*:(?: |\r?$)| *#| *\r?$"
+    r"|[A-Za-z_][\w-]*:(?: |\r?$))",
+    re.M,
+)
+_TOP_LINE = re.compile(r"^([A-Za-z_][\w-]*):(?: +(.*?))? *(?=\r?$)", re.M)
+# The lines the index needs from each entry: its first line, and its name, kind and sort_as.
+_ENTRY_LINE = re.compile(
+    r"^(?:(  - )([A-Za-z_][\w-]*)|    (name|kind|sort_as)):(?: (.*?))? *(?=\r?$)", re.M)
+_KEY_LINE = re.compile(r" *(?:- )?([A-Za-z_][\w-]*):(?: (.*?))? *\Z")
+
+
+@dataclass
+class Entry:
+    """One signatory of the file: where its first line starts, and the fields that order it."""
+
+    item: int  # offset of the start of the entry's first line ("  - name: …")
+    values: dict = field(default_factory=dict)
+    raw: RawMap | None = None  # the parsed mapping, when the file was read by the YAML parser
+
+    @property
+    def name(self):
+        return self.values.get("name")
+
+    @property
+    def kind(self):
+        return self.values.get("kind")
+
+    def signatory(self) -> Signatory:
+        """A stand-in with the fields collation needs."""
+        sort_as = self.values.get("sort_as")
+        return Signatory(name=str(self.name), kind=str(self.kind), signed_on=None,
+                         sort_as=sort_as if isinstance(sort_as, str) else None)
+
+
+class RosterText:
+    """A roster's text with an index of its entries, for edits that touch only a few lines.
+
+    The index holds each entry's start offset and the three fields that decide duplicates and
+    order (name, kind, sort_as). On the canonical layout it is built by regular expressions
+    over the whole text; any other layout is parsed with the YAML parser (slower), and
+    `parsed` is then true so that callers check their edit by parsing the result.
+    """
+
+    def __init__(self, text: str, display: str = "<roster>", parse: bool = False):
+        self.text = text
+        self.display = display
+        self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+        self.top: dict[str, tuple[int, int, str | None]] = {}  # key → (start, end, raw value)
+        self.entries: list[Entry] = []
+        self.parsed = parse or _NOT_CANONICAL.search(text) is not None
+        if not self.parsed:
+            try:
+                self._index_canonical()
+            except NotCanonical:
+                self.parsed = True
+                self.top, self.entries = {}, []
+        if self.parsed:
+            self._index_parsed()
+
+    # -- building the index
+
+    def _index_canonical(self) -> None:
+        for m in _TOP_LINE.finditer(self.text):
+            if m.group(1) in self.top:
+                raise NotCanonical
+            self.top[m.group(1)] = (m.start(), m.end(), m.group(2))
+        sig = self.top.get("signatories")
+        if sig is not None and sig[2] not in (None, "[]"):
+            raise NotCanonical
+        begin, end = self._list_bounds()
+        entries = self.entries
+        current = None
+        scalar = _scalar
+        for m in _ENTRY_LINE.finditer(self.text, begin, end):
+            if m.group(1):
+                current = Entry(m.start())
+                entries.append(current)
+                key = m.group(2)
+            elif current is None:
+                raise NotCanonical
+            else:
+                key = m.group(3)
+            if key in ("name", "kind", "sort_as"):
+                if key in current.values:
+                    raise NotCanonical
+                current.values[key] = scalar(m.group(4))
+        if (sig is not None and sig[2] == "[]" and entries) or \
+                (not entries and re.search(r"^    \S", self.text[begin:end], re.M)):
+            raise NotCanonical
+
+    def _index_parsed(self) -> None:
+        from .errors import LoadError
+
+        try:
+            root = parse_yaml(self.text, self.display)
+        except LoadError as e:
+            raise RosterError(str(e)) from None
+        if root is None:
+            return
+        if not isinstance(root, RawMap):
+            raise RosterError(f"{self.display}: a roster is a mapping with 'as_of:' and "
+                              "'signatories:'; this file is something else")
+        starts = [0] + [m.end() for m in re.finditer(r"\n", self.text)]
+        for key in root:
+            start = starts[root.key_pos[key].line - 1]
+            end = self._line_end(start)
+            value = root[key]
+            shown = None if isinstance(value, RawMap) or value is None else str(value)
+            if isinstance(value, RawList):
+                shown = None if value else "[]"
+            self.top[key] = (start, end, shown)
+        items = root.get("signatories")
+        if items is None:
+            return
+        if not isinstance(items, RawList):
+            raise RosterError(f"{self.display}: 'signatories:' must be a list of entries")
+        for item, pos in zip(items, items.item_pos, strict=True):
+            if not isinstance(item, RawMap):
+                raise RosterError(f"{pos.file}:{pos.line}:{pos.column}: a signatory must be a "
+                                  "mapping of 'key: value' lines")
+            line_start = starts[pos.line - 1]
+            if self.text[line_start: line_start + pos.column - 1].strip() != "-":
+                raise RosterError(
+                    f"{pos.file}:{pos.line}: this roster is not written one '- ' entry per "
+                    "block; run `undersigned fmt` to lay it out, then retry")
+            values = {k: item[k] for k in ("name", "kind", "sort_as") if k in item}
+            self.entries.append(Entry(line_start, values, raw=item))
+
+    # -- positions
+
+    def _line_end(self, offset: int) -> int:
+        """The offset of the end of the line `offset` is on, before its line break."""
+        nl = self.text.find("\n", offset)
+        nl = len(self.text) if nl < 0 else nl
+        return nl - 1 if nl > offset and self.text[nl - 1] == "\r" else nl
+
+    def _next_line(self, offset: int) -> int:
+        """The offset of the line after the one `offset` is on (or the end of the text)."""
+        nl = self.text.find("\n", offset)
+        return len(self.text) if nl < 0 else nl + 1
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+    def _list_bounds(self) -> tuple[int, int]:
+        """Offsets of the signatories list: after its `signatories:` line, up to the next key."""
+        if "signatories" not in self.top:
+            return len(self.text), len(self.text)
+        start, line_end, _ = self.top["signatories"]
+        begin = self._next_line(line_end)
+        later = [s for s, _, _ in self.top.values() if s > start]
+        return begin, min(later, default=len(self.text))
+
+    def _lines_back(self, offset: int, stop: int) -> Iterator[tuple[int, str]]:
+        """The lines before `offset` (which starts a line), nearest first, not before `stop`."""
+        end = offset
+        while end > stop:
+            start = max(self.text.rfind("\n", stop, end - 1) + 1, stop)
+            yield start, self.text[start:end]
+            end = start
+
+    def start_of(self, i: int) -> int:
+        """Offset of entry i including the comment lines directly above it (no blank between)."""
+        floor = self._next_line(self.entries[i - 1].item) if i > 0 else 0
+        start = self.entries[i].item
+        for line_start, line in self._lines_back(start, floor):
+            if not line.lstrip(" ").startswith("#"):
+                break
+            start = line_start
+        return start
+
+    def end_of(self, i: int) -> int:
+        """Offset just after entry i's last line: its fields and the comments among them."""
+        body = self._next_line(self.entries[i].item)
+        if i + 1 < len(self.entries):
+            limit = self.start_of(i + 1)
+        else:
+            limit = self._list_bounds()[1]
+            for line_start, line in self._lines_back(limit, body):  # comments above a key
+                if not line.lstrip(" ").startswith("#"):
+                    break
+                limit = line_start
+        for line_start, line in self._lines_back(limit, body):
+            if line.strip():
+                return line_start + len(line)
+        return body
+
+    def fields(self, i: int) -> list[tuple[str | None, int, int]]:
+        """Entry i's lines as (key, start, end); key None for comments and continuation lines."""
+        start, end = self.entries[i].item, self.end_of(i)
+        raw = self.entries[i].raw
+        first = self.line_of(start) if raw is not None else 0
+        key_lines = {raw.key_pos[k].line - first for k in raw} if raw is not None else None
+        out: list[tuple[str | None, int, int]] = []
+        pos, n = start, 0
+        while pos < end:
+            line_end = min(self._next_line(pos), end)
+            line = self.text[pos:line_end].rstrip("\r\n")
+            m = _KEY_LINE.match(line)
+            key = m.group(1) if m and not line.lstrip().startswith("#") else None
+            if key_lines is not None and n not in key_lines:
+                key = None
+            out.append((key, pos, line_end))
+            pos, n = line_end, n + 1
+        return out
+
+    def values_of(self, i: int) -> dict:
+        """Every field of entry i, decoded."""
+        if self.entries[i].raw is not None:
+            return dict(self.entries[i].raw)
+        out = {}
+        for key, s, e in self.fields(i):
+            if key is not None:
+                m = _KEY_LINE.match(self.text[s:e].rstrip("\r\n"))
+                out[key] = _scalar(m.group(2))
+        return out
+
+    def indent(self) -> int:
+        """How far the entries' dashes are indented (2 in the canonical layout)."""
+        if not self.entries:
+            return 2
+        line = self.text[self.entries[0].item: self._line_end(self.entries[0].item)]
+        return len(line) - len(line.lstrip(" "))
+
+    # -- ordering
+
+    def position_for(self, sig: Signatory) -> int:
+        """The index in `entries` before which a new entry for `sig` belongs.
+
+        Within its kind, after every entry that sorts before or equal to it (binary search, so
+        only a few sort keys are computed); a kind not yet in the file goes after all entries.
+        """
+        if not hasattr(self, "_by_kind"):
+            self._by_kind: dict[str, list[int]] = {}
+            self._sort_keys: dict[int, tuple] = {}
+            for i, e in enumerate(self.entries):
+                self._by_kind.setdefault(e.kind, []).append(i)
+        same = self._by_kind.get(sig.kind)
+        if not same:
+            return len(self.entries)
+
+        def key_of(i: int) -> tuple:
+            if i not in self._sort_keys:
+                self._sort_keys[i] = sort_key(self.entries[i].signatory())
+            return self._sort_keys[i]
+
+        j = bisect.bisect_right(same, sort_key(sig), key=key_of)
+        return same[j] if j < len(same) else same[-1] + 1
+
+
+# --- edits --------------------------------------------------------------------------------------
+
+def _nl(text: str, newline: str) -> str:
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping (start, end, replacement) edits to text."""
+    out, cursor = [], 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def insert_entries(doc: RosterText, sigs: list[Signatory],
+                   blocks: list[str] | None = None) -> str:
+    """The roster text with new entries spliced in at their sorted places; nothing else moves.
+
+    `blocks`, when given, are the entries' texts (else `format_entry` of each signatory).
+    """
+    placed: dict[int, list[tuple[tuple, str]]] = {}
+    indent = doc.indent()
+    for n, sig in enumerate(sigs):
+        block = blocks[n] if blocks is not None else format_entry(sig)
+        if indent != 2:  # a hand-formatted file: match its indentation
+            block = "".join(" " * indent + "- " + line[4:] if line.startswith(ITEM_PREFIX)
+                            else " " * (indent + 2) + line[4:]
+                            for line in block.splitlines(keepends=True))
+        placed.setdefault(doc.position_for(sig), []).append(
+            (sort_key(sig), _nl(block, doc.newline)))
+    text, nl = doc.text, doc.newline
+    edits: list[tuple[int, int, str]] = []
+    for index, group in placed.items():
+        blocks = [b for _, b in sorted(group, key=lambda x: x[0])]
+        if index < len(doc.entries):
+            at = doc.start_of(index)
+            edits.append((at, at, nl.join(blocks) + nl))
+        elif doc.entries:
+            at = doc.end_of(len(doc.entries) - 1)
+            lead = nl if text[:at].endswith("\n") else nl + nl
+            edits.append((at, at, lead + nl.join(blocks)))
+        elif "signatories" in doc.top:
+            start, end, value = doc.top["signatories"]
+            after = doc._next_line(end)
+            lead = "signatories:" + nl if value == "[]" or after == len(text) and \
+                not text.endswith("\n") else text[start:after]
+            edits.append((start, after, lead + nl.join(blocks)))
+        else:
+            lead = "" if not text or text.endswith("\n") else nl
+            edits.append((len(text), len(text), f"{lead}signatories:{nl}" + nl.join(blocks)))
+    return _apply(text, edits)
+
+
+def set_top(text: str, key: str, value, newline: str = "\n") -> str:
+    """`text` with the top-level line `key: value` replaced (keeping a trailing comment) or,
+    when missing, inserted before `signatories:`."""
+    line = f"{key}: {format_scalar(value)}"
+    m = re.search(rf"^{re.escape(key)}:(?: (.*?))? *(?=\r?$)", text, re.M)
+    if m:
+        return text[:m.start()] + line + _comment_of(m.group(1)) + text[m.end():]
+    m = re.search(r"^signatories:", text, re.M)
+    if m:
+        return text[:m.start()] + line + newline + text[m.start():]
+    lead = "" if not text or text.endswith("\n") else newline
+    return text + lead + line + newline
+
+
+def _comment_of(raw: str | None) -> str:
+    """The ` # …` comment after a one-line scalar, or ''."""
+    if not raw:
+        return ""
+    if raw.startswith(('"', "'")):
+        q = re.match(r'(?:"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\')(\s+#.*)?\Z', raw)
+        return (q.group(1) or "") if q else ""
+    m = re.search(r"\s+#", raw)
+    return raw[m.start():] if m else ""
+
+
+def update_entry(doc: RosterText, i: int, changes: dict) -> str:
+    """The text with entry i's fields changed (a None value deletes the field).
+
+    A changed field keeps its line and a trailing comment; a new field goes after the present
+    field that precedes it in FIELD_ORDER. Every other line is kept byte for byte.
+    """
+    text, nl = doc.text, doc.newline
+    lines = doc.fields(i)
+    # Each field owns its key line and the continuation lines under it (multi-line values).
+    owned: list[list] = []  # [key, start, end]
+    for key, s, e in lines:
+        if key is not None:
+            owned.append([key, s, e])
+        elif owned and text[s:e].strip() and not text[s:e].lstrip().startswith("#"):
+            owned[-1][2] = e
+    first_line = text[owned[0][1]:owned[0][2]]
+    item_prefix = first_line[: len(first_line) - len(first_line.lstrip(" -"))]
+    field_prefix = " " * len(item_prefix)
+    edits: list[tuple[int, int, str]] = []
+    present = {k: (s, e) for k, s, e in owned}
+    for key, value in changes.items():
+        if key in present:
+            s, e = present[key]
+            if value is None:
+                if s == owned[0][1]:
+                    raise RosterError(f"cannot remove '{key}', the first field of an entry")
+                edits.append((s, e, ""))
+                continue
+            old = text[s:e]
+            single = old.count("\n") <= 1
+            prefix = item_prefix if s == owned[0][1] else field_prefix
+            m = _KEY_LINE.match(old.rstrip("\r\n"))
+            comment = _comment_of(m.group(2)) if single and m else ""
+            ending = nl if old.endswith("\n") else ""
+            edits.append((s, e, f"{prefix}{key}: {format_scalar(value)}{comment}{ending}"))
+    new_keys = [k for k in changes if k not in present and changes[k] is not None]
+    rank = {k: n for n, k in enumerate(FIELD_ORDER)}
+    inserts: dict[int, list[str]] = {}
+    for key in sorted(new_keys, key=lambda k: rank.get(k, len(rank))):
+        before = [o for o in owned if rank.get(o[0], -1) < rank.get(key, len(rank))]
+        anchor = max(before, key=lambda o: rank.get(o[0], -1)) if before else owned[0]
+        if rank.get(anchor[0], -1) < 0:
+            anchor = owned[-1]
+        inserts.setdefault(anchor[2], []).append(
+            f"{field_prefix}{key}: {format_scalar(changes[key])}{nl}")
+    for at, new in inserts.items():
+        lead = "" if text[:at].endswith("\n") else nl
+        edits.append((at, at, lead + "".join(new)))
+    return _apply(text, edits)
+
+
+def remove_entry(doc: RosterText, i: int) -> str:
+    """The text without entry i, its comments above it, and the blank line that set it off."""
+    text = doc.text
+    if i + 1 < len(doc.entries):
+        start, end = doc.start_of(i), doc.start_of(i + 1)
+        tail = text[doc.end_of(i):end]
+        keep = "".join(ln for ln in tail.splitlines(keepends=True) if ln.strip())
+        return text[:start] + keep + text[end:]
+    if i > 0:
+        return text[:doc.end_of(i - 1)] + text[doc.end_of(i):]
+    return text[:doc.start_of(i)] + text[doc.end_of(i):].lstrip("\r\n")
+
+
+def check_parses(text: str, display: str) -> RawMap:
+    """Parse an edited hand-laid-out roster, to be sure the edit kept it valid YAML."""
+    from .errors import LoadError
+
+    try:
+        return parse_yaml(text, display)
+    except LoadError as e:
+        raise RosterError(f"{display}: an edit of this hand-formatted roster would break it "
+                          f"({e}); run `undersigned fmt` first, then retry") from None
+
+
+# --- whole-file canonical layout ---------------------------------------------------------------
+
+def write_canonical_roster(roster_text: str, display: str = "<roster>") -> str:
+    """The roster rewritten in the canonical layout and sort order, comments kept.
+
+    Each entry's fields keep their order and values; every field becomes one `key: value` line
+    with a canonical scalar, a trailing comment stays on its field's line, and comment lines
+    stay with the entry they are in or directly above. Entries are grouped by kind (in the
+    order kinds first appear) and sorted by collation key within each kind, one blank line
+    apart. Lines before the first entry and after the last are copied unchanged.
+    """
+    doc = RosterText(roster_text, display)
+    try:
+        values = [doc.values_of(i) for i in range(len(doc.entries))]
+    except NotCanonical:
+        doc = RosterText(roster_text, display, parse=True)
+        values = [doc.values_of(i) for i in range(len(doc.entries))]
+    if not doc.entries:
+        return roster_text
+    text = doc.text
+    kinds: dict[str, int] = {}
+    blocks: list[tuple[int, tuple, int, str]] = []
+    for i, entry in enumerate(doc.entries):
+        end = doc.end_of(i)
+        lead = text[doc.start_of(i):entry.item]
+        following = doc.start_of(i + 1) if i + 1 < len(doc.entries) else end
+        trail = "".join(ln for ln in _lines(text[end:following]) if ln.strip())
+        body = _canonical_body(doc, i, values[i])
+        group = kinds.setdefault(str(values[i].get("kind")), len(kinds))
+        key = sort_key(entry.signatory()) if entry.name is not None else ("", "")
+        blocks.append((group, key, i, _unix(lead) + body + _unix(trail)))
+    blocks.sort(key=lambda b: b[:3])
+    head = text[:doc.start_of(0)]
+    sig = doc.top.get("signatories")
+    if sig is not None and sig[2] == "[]":
+        head = head[:sig[0]] + "signatories:" + head[sig[1]:]
+    tail = text[doc.end_of(len(doc.entries) - 1):]
+    out = _unix(head) + "\n".join(b[3] for b in blocks) + _unix(tail)
+    return _nl(out, doc.newline)
+
+
+def _single(doc: RosterText, i: int, key: str, value):
+    if isinstance(value, RawMap | RawList):
+        raise RosterError(f"{doc.display}:{doc.line_of(doc.entries[i].item)}: '{key}' holds a "
+                          "nested value; a signatory's fields are single values")
+    return value
+
+
+def _reads_as(raw: str, value) -> bool:
+    """True when `raw` (a value with any trailing comment) is a one-line scalar that the fast
+    reader and the YAML parser both read as `value`."""
+    try:
+        got = _scalar(raw)
+    except NotCanonical:
+        return False
+    return type(got) is type(value) and got == value
+
+
+def _unix(s: str) -> str:
+    return s.replace("\r\n", "\n")
+
+
+def _lines(s: str) -> list[str]:
+    return s.splitlines(keepends=True)
+
+
+def _canonical_body(doc: RosterText, i: int, values: dict) -> str:
+    """Entry i's lines in canonical form: fields in their own order, comments where they were."""
+    out: list[str] = []
+    first = True
+    lines = doc.fields(i)
+    if [k for k, _, _ in lines if k is not None] != list(values):
+        # Several keys on a line (a flow mapping): write the fields, then the comments.
+        body = format_entry({k: _single(doc, i, k, v) for k, v in values.items()})
+        comments = [_unix(doc.text[s:e]).rstrip("\n") + "\n" for k, s, e in lines
+                    if doc.text[s:e].lstrip(" ").startswith("#")]
+        return body + "".join(comments)
+    for key, s, e in lines:
+        line = _unix(doc.text[s:e]).rstrip("\n")
+        if key is None:
+            if line.lstrip(" ").startswith("#"):
+                out.append(line + "\n")
+            continue
+        value = _single(doc, i, key, values.get(key))
+        prefix = ITEM_PREFIX if first else FIELD_PREFIX
+        first = False
+        m = _KEY_LINE.match(line)
+        raw = m.group(2) if m else None
+        if raw and _reads_as(raw, value):  # already one canonical line: keep its quoting
+            out.append(f"{prefix}{key}: {raw}\n")
+            continue
+        comment = _comment_of(raw) if raw else ""
+        out.append(f"{prefix}{key}: {format_scalar(value)}{comment}\n")
+    return "".join(out)
+
+# --- locked, atomic writes -----------------------------------------------------------------------
+
+def lock_path(roster: Path) -> Path:
+    """`signatories/<slug>.yaml` → `signatories/.<slug>.lock`."""
+    return roster.parent / f".{roster.name.removesuffix('.yaml')}.lock"
+
+
+@contextlib.contextmanager
+def locked(roster: Path, timeout: float | None = None):
+    """Hold the roster's exclusive lock: writers are serialised, readers are not blocked.
+
+    flock is released by the kernel when the holder exits, however it dies, so a stale lock
+    file is harmless and never needs deleting.
+    """
+    roster.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(roster), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
+    """Replace `path` with `text` so that a reader sees the old file or the new, never a mix.
+
+    A temporary file in the same directory is written, flushed to disk, then renamed over the
+    old one; the directory is synced so the rename survives a crash.
+    """
+    data = text.encode("utf-8")
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

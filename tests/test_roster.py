@@ -1,0 +1,412 @@
+"""roster: the core of `sign` — duplicates at the door, CSV import, withdraw, fingerprints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from undersigned import roster as R
+from undersigned.errors import RosterError
+from undersigned.load import load_letter, load_roster
+from undersigned.model import Signatory
+
+from .conftest import FIXTURES, TODAY
+
+CSV = FIXTURES / "csv"
+
+LETTER = """\
+kind: statement
+title: A small statement
+body:
+  - We call for an end to forced returns.[^first]
+  - heading: What we ask
+  - list:
+      - Stop the returns.[^second]
+      - Grant access to UNHCR.
+footnotes:
+  second: Commentary with a [link](https://example.org).
+  first:
+    - cite: report-2023
+      pinpoint: para. 9
+sources:
+  report-2023:
+    type: report
+    title: A report
+    issued: 2023-05-13
+"""
+
+ROSTER = """\
+# yaml-language-server: $schema=../schema/roster.schema.json
+as_of: 2023-09-21
+signatories:
+  - name: David Alton
+    kind: individual
+    sort_as: Alton David
+    signed_on: 2023-09-21
+    status: confirmed
+
+  # Confirmed by phone.
+  - name: Roberta Cohen
+    kind: individual
+    signed_on: 2023-09-21
+    status: confirmed
+
+  - name: ACAT UK (Action by Christians for the Abolition of Torture)
+    kind: organization
+    signed_on: 2023-09-21
+    status: confirmed
+
+  - name: Human Rights Watch (HRW)
+    kind: organization
+    signed_on: 2023-09-20
+    status: confirmed
+"""
+
+
+def make_workspace(root: Path) -> Path:
+    """A one-letter workspace `demo` under root; returns the letter's path."""
+    (root / "letters").mkdir(parents=True)
+    (root / "signatories").mkdir()
+    (root / "letters" / "demo.yaml").write_text(LETTER, encoding="utf-8")
+    (root / "signatories" / "demo.yaml").write_text(ROSTER, encoding="utf-8")
+    return root / "letters" / "demo.yaml"
+
+
+@pytest.fixture
+def letter(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return make_workspace(tmp_path)
+
+
+def roster_file(letter: Path) -> Path:
+    return letter.parent.parent / "signatories" / letter.name
+
+
+def names(letter: Path) -> list[str]:
+    roster, problems = load_roster(roster_file(letter))
+    assert roster is not None, problems
+    return [s.name for s in roster.signatories]
+
+
+def person(name, kind="individual", **kw) -> Signatory:
+    return Signatory(name=name, kind=kind, signed_on=kw.pop("signed_on", None), **kw)
+
+
+# --- fingerprint --------------------------------------------------------------------------------
+
+def fp(text: str, tmp_path: Path) -> str:
+    path = tmp_path / "l.yaml"
+    path.write_text(text, encoding="utf-8")
+    letter, problems = load_letter(path)
+    assert letter is not None, problems
+    return R.fingerprint(letter)
+
+
+def test_fingerprint_is_stable_under_cosmetic_changes(tmp_path):
+    base = fp(LETTER, tmp_path)
+    assert base.startswith("sha256:") and len(base) == 7 + 64
+    renamed = LETTER.replace("[^first]", "[^intro]").replace("  first:\n", "  intro:\n")
+    reordered = LETTER.replace(
+        "  second: Commentary with a [link](https://example.org).\n", "") + \
+        "  second: Commentary with a [link](https://example.org).\n"
+    reordered = reordered.replace("sources:\n  report-2023:\n    type: report\n    title: A report"
+                                  "\n    issued: 2023-05-13\n  second:", "sources:\n  report-2023:"
+                                  "\n    type: report\n    title: A report\n    issued: "
+                                  "2023-05-13\nfootnotes2:\n  second:")
+    spaced = LETTER.replace("end to forced", "end  to forced")
+    assert fp(renamed, tmp_path) == base
+    assert fp(spaced, tmp_path) == base
+
+
+@pytest.mark.parametrize("change", [
+    ("end to forced returns", "end to all forced returns"),
+    ("pinpoint: para. 9", "pinpoint: para. 10"),
+    ("title: A report", "title: Another report"),
+    ("https://example.org", "https://example.com"),
+    ("  - heading: What we ask\n", ""),
+])
+def test_fingerprint_changes_with_the_text(tmp_path, change):
+    assert fp(LETTER.replace(*change), tmp_path) != fp(LETTER, tmp_path)
+
+
+# --- add ----------------------------------------------------------------------------------------
+
+def test_add_inserts_sorted_records_endorsement_and_moves_as_of(letter):
+    before = roster_file(letter).read_text()
+    result = R.add_signatory(letter, person("Sonja Biserko", signed_on=dt.date(2023, 9, 25)),
+                             today=TODAY)
+    assert names(letter)[:3] == ["David Alton", "Sonja Biserko", "Roberta Cohen"]
+    text = roster_file(letter).read_text()
+    assert "as_of: 2023-09-25\n" in text
+    assert result.line == 10 and result.as_of == dt.date(2023, 9, 25)
+    letter_model, _ = load_letter(letter)
+    assert f"    endorsed: {R.fingerprint(letter_model)}\n" in text
+    # Everything else is byte for byte the same, the comment included.
+    assert text.replace("as_of: 2023-09-25", "as_of: 2023-09-21").replace(
+        text[text.index("  - name: Sonja"):text.index("  # Confirmed")], "") == before
+
+
+def test_add_defaults_to_today_and_keeps_a_later_as_of(letter):
+    R.add_signatory(letter, person("Zed Zulu"), today=dt.date(2023, 9, 21))
+    roster, _ = load_roster(roster_file(letter))
+    zed = next(s for s in roster.signatories if s.name == "Zed Zulu")
+    assert zed.signed_on == dt.date(2023, 9, 21) and roster.as_of == dt.date(2023, 9, 21)
+    R.add_signatory(letter, person("Amy Early", signed_on=dt.date(2023, 9, 1)), today=TODAY)
+    assert load_roster(roster_file(letter))[0].as_of == dt.date(2023, 9, 21)
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), [
+    ("ACAT - UK", "organization", "is the same signatory as 'ACAT UK (Action by Christians "
+     "for the Abolition of Torture)' (line 16)"),
+    ("roberta  COHEN", "individual", "is the same signatory as 'Roberta Cohen' (line 11)"),
+    ("HRW", "organization", "may be the same as (acronym) 'Human Rights Watch (HRW)' (line 21)"),
+    ("Roberta Cohan", "individual", "looks like (92% similar) 'Roberta Cohen' (line 11)"),
+])
+def test_add_refuses_a_likely_duplicate_and_names_it(letter, name, kind, expected):
+    before = roster_file(letter).read_bytes()
+    with pytest.raises(RosterError) as info:
+        R.add_signatory(letter, person(name, kind), today=TODAY)
+    assert expected in str(info.value)
+    assert "--force" in str(info.value)
+    assert roster_file(letter).read_bytes() == before
+    R.add_signatory(letter, person(name, kind), today=TODAY, force=True)
+    assert name in names(letter)
+
+
+@pytest.mark.parametrize(("sig", "email", "message"), [
+    (person("A B", signed_on=dt.date(2027, 1, 1)), None, "signed_on 2027-01-01 is in the future"),
+    (person("A B"), "not-an-email", "e-mail 'not-an-email' is not valid"),
+    (person("A B", "robot"), None, "kind 'robot' is not one of"),
+    (person("  "), None, "name is empty"),
+    (person("A B", title="two\nlines"), None, "title 'two…' spans several lines"),
+])
+def test_add_refuses_bad_input_and_writes_nothing(letter, sig, email, message):
+    before = roster_file(letter).read_bytes()
+    with pytest.raises(RosterError, match=message.replace("(", r"\(")):
+        R.add_signatory(letter, sig, email=email, today=TODAY)
+    assert roster_file(letter).read_bytes() == before
+    assert not R.private_path(roster_file(letter)).exists()
+
+
+def test_add_keeps_the_email_private_and_normalised(letter):
+    R.add_signatory(letter, person("Jane Doe"), email="Jane.Doe@EXAMPLE.org", today=TODAY)
+    assert "@" not in roster_file(letter).read_text()
+    private = R.private_path(roster_file(letter))
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert R.private_contacts(R.Paths.of(letter)) == {
+        "Jane Doe": {"name": "Jane Doe", "email": "Jane.Doe@example.org"}}
+
+
+def test_add_creates_a_missing_roster(letter):
+    roster_file(letter).unlink()
+    R.add_signatory(letter, person("Jane Doe", signed_on=dt.date(2023, 9, 2)), today=TODAY)
+    text = roster_file(letter).read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schema/roster.schema.json\n"
+                           "as_of: 2023-09-02\nsignatories:\n  - name: Jane Doe\n")
+    assert load_roster(roster_file(letter))[1] == []
+
+
+# --- withdraw, update, reconfirm ------------------------------------------------------------------
+
+def test_withdraw_keeps_the_entry_with_date_and_reason(letter):
+    R.withdraw_signatory(letter, "roberta cohen", on="2023-09-30", reason="board decision",
+                         today=TODAY)
+    roster, problems = load_roster(roster_file(letter))
+    rc = next(s for s in roster.signatories if s.name == "Roberta Cohen")
+    assert (rc.status, rc.withdrawn_on, rc.withdrawal_reason) == (
+        "withdrawn", dt.date(2023, 9, 30), "board decision")
+    assert not rc.is_printed
+    assert "  # Confirmed by phone.\n  - name: Roberta Cohen\n" in roster_file(letter).read_text()
+    with pytest.raises(RosterError, match="already withdrawn"):
+        R.withdraw_signatory(letter, "Roberta Cohen", today=TODAY)
+
+
+def test_withdraw_unknown_name_suggests_the_closest(letter):
+    with pytest.raises(RosterError, match="no signatory 'Roberta Cohn'.*did you mean "
+                                          "'Roberta Cohen' \\(line 11\\)"):
+        R.withdraw_signatory(letter, "Roberta Cohn", today=TODAY)
+
+
+def test_withdraw_before_signing_is_refused(letter):
+    with pytest.raises(RosterError, match="after the withdrawal date"):
+        R.withdraw_signatory(letter, "David Alton", on="2023-09-01", today=TODAY)
+
+
+def test_update_changes_fields_and_moves_a_renamed_entry(letter):
+    R.update_signatory(letter, "David Alton", {"title": "Lord Alton of Liverpool"},
+                       today=TODAY)
+    assert "    title: Lord Alton of Liverpool\n    sort_as: Alton David\n" in \
+        roster_file(letter).read_text()
+    R.update_signatory(letter, "Roberta Cohen", {"name": "Roberta Abbott", "sort_as": ""},
+                       email="rc@example.org", today=TODAY)
+    assert names(letter)[:2] == ["Roberta Abbott", "David Alton"]
+    assert "  # Confirmed by phone.\n  - name: Roberta Abbott\n    kind: individual\n" \
+        "    signed_on: 2023-09-21\n    status: confirmed\n\n  - name: David Alton" in \
+        roster_file(letter).read_text()
+    assert R.private_contacts(R.Paths.of(letter))["Roberta Abbott"]["email"] == "rc@example.org"
+
+
+def test_update_refuses_a_rename_onto_another_entry(letter):
+    with pytest.raises(RosterError, match="same signatory as 'David Alton'"):
+        R.update_signatory(letter, "Roberta Cohen", {"name": "David  Alton"}, today=TODAY)
+
+
+def test_stale_endorsements_and_reconfirm(letter):
+    R.add_signatory(letter, person("Jane Doe"), today=TODAY)
+    listing = R.list_signatories(letter, stale=True)
+    assert listing.signatories == []
+    letter.write_text(LETTER.replace("forced returns", "all forced returns"), encoding="utf-8")
+    listing = R.list_signatories(letter, stale=True)
+    assert [s.name for s in listing.signatories] == ["Jane Doe"]
+    assert R.reconfirm(letter, [], all_stale=True, today=TODAY) == ["Jane Doe"]
+    assert R.list_signatories(letter, stale=True).signatories == []
+
+
+def test_list_filters_and_counts(letter):
+    R.add_signatory(letter, person("Bob Lee", named=False), today=TODAY)
+    R.withdraw_signatory(letter, "Roberta Cohen", today=TODAY)
+    everyone = R.list_signatories(letter)
+    assert everyone.counts == {"total": 5, "confirmed": 4, "pending": 0, "withdrawn": 1,
+                               "individual": 3, "organization": 2, "named": 3, "unnamed": 1}
+    orgs = R.list_signatories(letter, kind="organisation", status="confirmed")
+    assert [s.name for s in orgs.signatories] == [
+        "ACAT UK (Action by Christians for the Abolition of Torture)",
+        "Human Rights Watch (HRW)"]
+
+
+# --- CSV import -----------------------------------------------------------------------------------
+
+def test_import_google_forms_export(letter):
+    report = R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    assert report.mapping == {
+        "Timestamp": "signed_on", "Email Address": "email", "Your name": "name",
+        "Title / affiliation": "title", "Organisation name": "organization",
+        "Are you signing as an individual or on behalf of an organization?": "kind",
+        "Country": "country", "May we publish your name on the letter?": "named"}
+    assert [c.signatory.name for c in report.new] == ["Jane Doe", "Friends of Human Rights",
+                                                      "Bob Lee"]
+    assert [(c.line, m.name) for c, m in report.present] == [
+        (5, "ACAT UK (Action by Christians for the Abolition of Torture)")]
+    roster, problems = load_roster(roster_file(letter))
+    assert [p for p in problems if p.severity.value == "error"] == []
+    by_name = {s.name: s for s in roster.signatories}
+    assert by_name["Jane Doe"].title == "Professor of Law, Example University"
+    assert by_name["Jane Doe"].signed_on == dt.date(2023, 9, 22)
+    assert by_name["Jane Doe"].via == "form:google-forms.csv:2"
+    assert by_name["Friends of Human Rights"].kind == "organization"
+    assert by_name["Bob Lee"].named is False
+    assert roster.as_of == dt.date(2023, 9, 23)
+    contacts = R.private_contacts(R.Paths.of(letter))
+    assert contacts["Bob Lee"]["consent"] == ("May we publish your name on the letter?: No, "
+                                              "count my signature only (form:google-forms.csv:4)")
+    # Idempotent: a second import adds nothing and changes no byte.
+    before = roster_file(letter).read_bytes()
+    again = R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    assert again.new == [] and len(again.present) == 4
+    assert roster_file(letter).read_bytes() == before
+
+
+def test_import_action_network_and_microsoft_forms(letter):
+    an = R.import_csv(letter, CSV / "action-network.csv", today=TODAY)
+    assert [(c.signatory.name, c.signatory.title, c.signatory.signed_on) for c in an.new] == [
+        ("Maria Garcia", "Human rights lawyer", TODAY), ("Omar Haddad", "Coordinator", TODAY)]
+    assert "zip_code" in an.ignored
+    ms = R.import_csv(letter, CSV / "microsoft-forms.csv", today=TODAY)
+    assert [(c.signatory.name, c.email, c.signatory.signed_on) for c in ms.new] == [
+        ("Sarah Connor", None, dt.date(2023, 9, 22)),
+        ("Phuong Nguyen", "p.nguyen@example.edu", dt.date(2023, 9, 22))]
+
+
+def test_import_dry_run_reports_and_writes_nothing(letter, tmp_path):
+    csv_path = tmp_path / "mixed.csv"
+    csv_path.write_text(
+        "Name,Type,Email,Date\n"
+        "Jane Doe,individual,jane@example.org,2023-09-22\n"
+        "HRW,organization,,2023-09-22\n"
+        "Roberta Cohen,individual,,2023-09-22\n"
+        "Bad Mail,individual,bad@,2023-09-22\n"
+        "Future Person,individual,,2031-01-01\n"
+        '"Multi\nLine",robot,,2023-09-22\n'
+        "Jane  Doe,individual,,2023-09-22\n", encoding="utf-8")
+    before = roster_file(letter).read_bytes()
+    report = R.import_csv(letter, csv_path, dry_run=True, today=TODAY)
+    assert [c.signatory.name for c in report.new] == ["Jane Doe"]
+    assert [(c.line, m.how) for c, m in report.suspected] == [(3, "acronym")]
+    assert [(c.line, m.name) for c, m in report.present] == [(4, "Roberta Cohen"),
+                                                             (9, "Jane Doe")]
+    assert [p.format("mixed.csv") for p in report.invalid] == [
+        "mixed.csv:5: column 'Email': e-mail 'bad@' is not valid: There must be something "
+        "after the @-sign.",
+        "mixed.csv:6: column 'Date': 2031-01-01 is in the future",
+        "mixed.csv:7: column 'Type': 'robot' is neither an individual nor an organization",
+    ]
+    assert roster_file(letter).read_bytes() == before
+    with pytest.raises(RosterError, match="nothing imported") as info:
+        R.import_csv(letter, csv_path, today=TODAY)
+    assert "mixed.csv:5: column 'Email'" in str(info.value)
+    assert roster_file(letter).read_bytes() == before
+
+
+def test_import_map_options_and_mapping_file(letter, tmp_path):
+    csv_path = tmp_path / "custom.csv"
+    csv_path.write_text("Signer,Group,When,Role\nJo Bloggs,Friends of X,21/09/2023,Chair\n",
+                        encoding="utf-8")
+    with pytest.raises(RosterError, match="no column holds the signatory's name"):
+        R.import_csv(letter, csv_path, today=TODAY)
+    with pytest.raises(RosterError, match="no column 'Nope'; the columns are: 'Signer'"):
+        R.import_csv(letter, csv_path, maps=["Nope=name"], today=TODAY)
+    with pytest.raises(RosterError, match="'nome' is not a field"):
+        R.import_csv(letter, csv_path, maps=["Signer=nome"], today=TODAY)
+    report = R.import_csv(letter, csv_path, maps=["Signer=name", "When=signed_on"],
+                          dry_run=True, today=TODAY)
+    assert report.new[0].signatory.signed_on == dt.date(2023, 9, 21)  # 21 > 12: day first
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("Signer: name\nGroup: ignore\nWhen: signed_on\nRole: title\n"
+                       "dayfirst: true\n", encoding="utf-8")
+    report = R.import_csv(letter, csv_path, maps=["map.yaml"], today=TODAY, cwd=tmp_path)
+    s = report.new[0].signatory
+    assert (s.name, s.title, s.signed_on) == ("Jo Bloggs", "Chair", dt.date(2023, 9, 21))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_import_reads_excel_encodings(letter, tmp_path, encoding):
+    csv_path = tmp_path / "excel.csv"
+    sep = "\t" if encoding == "utf-16" else ","
+    csv_path.write_text(f"Name{sep}Email\nJosé Núñez{sep}jose@example.org\n", encoding=encoding)
+    report = R.import_csv(letter, csv_path, today=TODAY)
+    assert [c.signatory.name for c in report.new] == ["José Núñez"]
+    assert report.mapping == {"Name": "name", "Email": "email"}
+
+
+def test_import_refuses_another_encoding_naming_the_line(letter, tmp_path):
+    csv_path = tmp_path / "latin1.csv"
+    csv_path.write_bytes("Name\nJane Doe\nJosé Núñez\n".encode("latin-1"))
+    before = roster_file(letter).read_bytes()
+    with pytest.raises(RosterError, match=r"latin1.csv:3: byte 0xe9 is not UTF-8; export the "
+                                          r"sheet as 'CSV UTF-8'"):
+        R.import_csv(letter, csv_path, today=TODAY)
+    assert roster_file(letter).read_bytes() == before
+
+
+def test_import_row_cut_short_names_the_missing_column(letter, tmp_path):
+    csv_path = tmp_path / "short.csv"
+    csv_path.write_text("Name,Email,Country\nJane Doe,jane@example.org\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="short.csv:2: column 'Country': the row has 2 cells"):
+        R.import_csv(letter, csv_path, today=TODAY)
+
+
+def test_import_dry_run_on_the_example(workspace):
+    letter = workspace / "letters" / "china-forced-repatriation-2023.yaml"
+    if not letter.exists():
+        pytest.skip("the example letter is not in this checkout")
+    report = R.import_csv(letter, CSV / "google-forms.csv", dry_run=True, today=TODAY)
+    assert [c.signatory.name for c, _ in report.present] == ["ACAT UK"]
+
+
+def test_similar_pairs_finds_typos_at_either_end():
+    keys = ["amnesty international", "human rights watch", "humen rights watch", "zeta",
+            "amnesty internationl"]
+    found = R.similar_pairs(keys, [2, 4], 90, 6)
+    assert found[2][0] == 1 and found[4][0] == 0
