@@ -36,6 +36,7 @@ class Source:
     URL: str | None = None
     link_text: str | None = None
     archived_url: str | None = None
+    snapshot: str | None = None  # a hand-saved copy, relative to the letter's directory
     accessed: dt.date | None = None
     date_format: str | None = None
     quote_comma_inside: bool = False

@@ -83,6 +83,8 @@ SOURCE = {
     "URL": _f("str", "Address of the source (http or https)."),
     "link_text": _f("str", "Visible text of the link, when the letter shows text not the address."),
     "archived_url": _f("str", "A web-archive copy of the source."),
+    "snapshot": _f("str", "A copy of the source saved by hand (PDF, saved page, text), relative "
+                   "to the letter's directory: sources/<key>.pdf."),
     "accessed": _f("date", "When the source was last checked."),
     "date_format": _f("str", "Overrides style.date_format for this source."),
     "quote_comma_inside": _f("bool", "Put the comma after a quoted title inside the quotes."),

@@ -86,6 +86,9 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None
         ))
     if letter is not None:
         problems += check_letter(letter, today)
+        from .quotes import check_quotations  # quotations against the archived sources
+
+        problems += check_quotations(letter)
     if roster is not None:
         problems += check_roster(roster, today)
     return letter, roster, sorted(set(problems), key=_order)
