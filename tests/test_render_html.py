@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from html.parser import HTMLParser
 
 import pytest
+from click.testing import CliRunner
 
+from undersigned.cli import cli
 from undersigned.errors import UndersignedError
 from undersigned.inline import Span, Text
 from undersigned.model import Party
@@ -15,7 +18,7 @@ from undersigned.render.html import PdfUnavailableError, render_html, render_pdf
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection, prepare
 from undersigned.validate import check_letter_file
 
-from .conftest import EXAMPLE_SLUG, REPO, TODAY
+from .conftest import EXAMPLE_SLUG, GOLDEN, REPO, TODAY
 
 
 class Tree(HTMLParser):
@@ -150,6 +153,17 @@ def test_stylesheet_is_inline_and_nothing_is_fetched(example_html):
 def test_same_input_same_bytes(example_html):
     letter, roster, _ = check_letter_file(REPO / "letters" / f"{EXAMPLE_SLUG}.yaml", REPO, TODAY)
     assert render_html(prepare(letter, roster), None) == example_html
+
+
+def test_html_golden(workspace):
+    """The example through `undersigned render --to html`; UNDERSIGNED_REGOLD=1 rewrites it."""
+    result = CliRunner().invoke(cli, ["render", EXAMPLE_SLUG, "--to", "html", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    html = (workspace / "out" / f"{EXAMPLE_SLUG}.html").read_text(encoding="utf-8")
+    golden = GOLDEN / f"{EXAMPLE_SLUG}.html"
+    if os.environ.get("UNDERSIGNED_REGOLD"):
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8")
 
 
 def test_hostile_text_is_escaped():
