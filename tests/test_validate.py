@@ -146,6 +146,9 @@ CASES = {
     "withdrawn-date": (L, edit(R, ("signed_on: 2023-09-20", "signed_on: 2023-09-20\n"
                                    "    status: withdrawn\n    withdrawn_on: 2023-09-01")),
                        [("withdrawn-date", 11)]),
+    "endorsement-stale": (L, edit(R, ("signed_on: 2023-09-21\n", "signed_on: 2023-09-21\n"
+                                      "    endorsed: sha256:" + "0" * 64 + "\n")),
+                          [("endorsement-stale", 6)]),
 }
 
 

@@ -66,6 +66,7 @@ RULES = {
     "as-of-stale": "The 'as of' date is earlier than the latest confirmed signature.",
     "as-of-future": "The 'as of' date lies in the future.",
     "withdrawn-date": "A withdrawal date is missing or before the signing date.",
+    "endorsement-stale": "Signatories endorsed an earlier text of the letter (warning).",
 }
 
 
@@ -91,7 +92,30 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None
         problems += check_quotations(letter)
     if roster is not None:
         problems += check_roster(roster, today)
+    if letter is not None and roster is not None:
+        problems += check_endorsements(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
+
+
+def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
+    """One warning per earlier text that live signatories endorsed (not one per signatory)."""
+    from .roster import fingerprint
+
+    current = fingerprint(letter)
+    stale: dict[str, list[Signatory]] = {}
+    for s in roster.signatories:
+        if s.endorsed and s.endorsed != current and s.status != "withdrawn":
+            stale.setdefault(s.endorsed, []).append(s)
+    out = []
+    for old, sigs in stale.items():
+        first = sigs[0]
+        who = f"{len(sigs)} signatories" if len(sigs) > 1 else "1 signatory"
+        out.append(first.field_pos.get("endorsed", first.pos).warning(
+            "endorsement-stale",
+            f"{who} (first: '{first.name}') endorsed an earlier text of the letter "
+            f"({old[:15]}…); `undersigned sign list {letter.slug} --stale` lists them — ask "
+            f"them to confirm the current text, then `undersigned sign reconfirm`"))
+    return out
 
 
 def _order(p: Problem):
