@@ -297,3 +297,18 @@ def test_pdf_without_weasyprint_says_how_to_get_it(monkeypatch):
         render_pdf("<p>x</p>")
     assert str(e.value) == "PDF output needs the optional extra: pip install 'undersigned[pdf]'"
     assert isinstance(e.value, UndersignedError)
+
+
+def test_pdf_without_pango_says_so(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    with pytest.raises(PdfUnavailableError, match=r"system libraries \(Pango\).*libpango"):
+        render_pdf("<p>x</p>")

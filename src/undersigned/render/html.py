@@ -141,6 +141,10 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
     except ImportError as e:
         raise PdfUnavailableError(
             "PDF output needs the optional extra: pip install 'undersigned[pdf]'") from e
+    except OSError as e:  # WeasyPrint is there but Pango, its text layout library, is not
+        raise PdfUnavailableError(
+            f"PDF output needs WeasyPrint's system libraries (Pango); see WeasyPrint's "
+            f"installation notes for your system ({e})") from e
 
     return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
 
