@@ -304,6 +304,7 @@ def test_core_properties_name_nobody(pkg):
     assert b"python-docx" not in pkg.zip.read("docProps/core.xml")
     assert b"Microsoft" not in pkg.zip.read("docProps/app.xml")
     assert "docProps/thumbnail.jpeg" not in pkg.zip.namelist()
+    assert "word/stylesWithEffects.xml" not in pkg.zip.namelist()
 
 
 def test_the_letter_date_dates_the_document():

@@ -47,6 +47,7 @@ CJK_DEFAULT = "Noto Serif CJK KR"
 #: only web addresses become links: a letter must not carry javascript: or file: targets
 LINK_SCHEMES = ("http://", "https://")
 
+_PARSER = etree.XMLParser(huge_tree=True)  # a 50,000-signatory body is one large text
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 
@@ -62,6 +63,19 @@ def clean(text: str | None) -> str:
 
 def _esc(text: str) -> str:
     return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _t(piece: str) -> str:
+    """One piece of already-cleaned run text: a tab, a line break or a w:t element."""
+    if piece == "\t":
+        return "<w:tab/>"
+    if piece in ("\n", "\r", "\r\n"):
+        return "<w:br/>"
+    if not piece:
+        return ""
+    space = ' xml:space="preserve"' if piece[0] in " \u00a0" or piece[-1] in " \u00a0" else ""
+    text = piece.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<w:t{space}>{text}</w:t>"
 
 
 def _attr(text: str) -> str:
@@ -406,16 +420,11 @@ class _Inline:
         text = clean(text)
         if not text:
             return ""
-        body: list[str] = []
-        for piece in _BREAKS.split(text):
-            if piece == "\t":
-                body.append("<w:tab/>")
-            elif piece in ("\n", "\r", "\r\n"):
-                body.append("<w:br/>")
-            elif piece:
-                space = ' xml:space="preserve"' if piece != piece.strip() else ""
-                body.append(f"<w:t{space}>{_esc(piece)}</w:t>")
-        return f"<w:r>{self.rpr(marks)}{''.join(body)}</w:r>"
+        if "\n" in text or "\t" in text or "\r" in text:
+            body = "".join(_t(piece) for piece in _BREAKS.split(text))
+        else:
+            body = _t(text)
+        return f"<w:r>{self.rpr(marks)}{body}</w:r>"
 
     def note_call(self, call: NoteCall) -> str:
         style = f'<w:rPr><w:rStyle w:val="{_attr(self.s["Footnote Reference"])}"/></w:rPr>'
@@ -459,14 +468,12 @@ def _open_reference(reference_doc: Path | None):
 
 
 def _clear_body(document):
-    """Remove the reference document's content, keeping its final section properties."""
+    """Empty the reference document's body; return it and its final section properties."""
     body = document.element.body
     sect_pr = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
-    for child in list(body):
-        if child is not sect_pr:
-            body.remove(child)
+    del body[:]
     if sect_pr is not None:
-        body.remove(sect_pr)
+        body.append(sect_pr)  # python-docx reads the page setup from here until the swap
     _drop_unused_rels(document.part, (RT.HYPERLINK, RT.IMAGE))
     return body, sect_pr
 
@@ -575,12 +582,20 @@ def _core_properties(document, prepared: Prepared, date: dt.date | None) -> None
     props.revision = 1
 
 
-def _drop_thumbnail(document) -> None:
-    """The template's preview picture shows some other document; drop it."""
-    rels = document.part.package.rels
-    for rid, rel in list(rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            del rels[rid]
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _drop_stale_parts(document) -> None:
+    """Drop parts that would describe some other document than this letter.
+
+    The template's preview picture shows another document; Word 2010's copy of the styles
+    (stylesWithEffects.xml) lacks the styles added here, and later versions ignore it.
+    """
+    for rels, reltype in ((document.part.package.rels, RT.THUMBNAIL),
+                          (document.part.rels, STYLES_WITH_EFFECTS)):
+        for rid, rel in list(rels.items()):
+            if rel.reltype == reltype:
+                del rels[rid]
 
 
 APP_XML = (
@@ -591,21 +606,45 @@ APP_XML = (
 )
 
 
-def _repack(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps, attributes and member order.
+def _zip_package(package) -> bytes:
+    """Write the package as a zip with fixed timestamps, attributes and member order.
 
-    The extended properties (docProps/app.xml) are replaced too: a reference document's carry
-    its editing time, company and statistics, none of which describe this letter.
+    python-docx's own writer stamps the current time on every member; this one writes the
+    same parts (through the public part and relationship API) so that the same input gives
+    the same bytes. The extended properties (docProps/app.xml) are replaced: a reference
+    document's carry its editing time, company and statistics, none of which describe
+    this letter.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        members = {info.filename: src.read(info) for info in src.infolist()}
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    members: dict[str, bytes] = {"_rels/.rels": package.rels.xml}
+    defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}
+    overrides: dict[str, str] = {}
+    for part in parts:
+        name = part.partname
+        ext = name.ext.lower()
+        if defaults.get(ext) != part.content_type:
+            if ext in defaults or ext in ("xml", "rels"):
+                overrides[str(name)] = part.content_type
+            else:
+                defaults[ext] = part.content_type
+        members[name.membername] = APP_XML if name.membername == "docProps/app.xml" \
+            else part.blob
+        if len(part.rels):
+            members[name.rels_uri.membername] = part.rels.xml
+    types = [f'<Default Extension="{_attr(ext)}" ContentType="{_attr(ct)}"/>'
+             for ext, ct in sorted(defaults.items())]
+    types += [f'<Override PartName="{_attr(name)}" ContentType="{_attr(ct)}"/>'
+              for name, ct in sorted(overrides.items())]
+    members["[Content_Types].xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + "".join(types) + "</Types>").encode()
     first = ["[Content_Types].xml", "_rels/.rels"]
-    order = [n for n in first if n in members] + sorted(n for n in members if n not in first)
-    if "docProps/app.xml" in members:
-        members["docProps/app.xml"] = APP_XML
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
+        for name in first + sorted(n for n in members if n not in first):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
@@ -631,37 +670,35 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     numbering = _Numbering(document, styles, house)
 
     body, sect_pr = _clear_body(document)
+    if house:  # before the body fills up: python-docx finds sections by searching it
+        _page_numbers(document, ids["Footer"])
     footnotes = _footnotes_part(document)
     kept = [int(n.get(qn("w:id"))) for n in footnotes.element.iterchildren(qn("w:footnote"))]
     first_id = max([0, *kept]) + 1
     note_ids = {note.number: first_id + i for i, note in enumerate(prepared.notes)}
 
+    # The body is written as text and parsed once, then swapped in whole: appending
+    # paragraphs one by one through python-docx searches for the section properties on
+    # every call, which makes 50,000 signatories quadratic.
     inline = _Inline(document.part, ids, note_ids)
     xml = _body_xml(prepared, inline, ids, numbering)
-    fragment = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(),
-                                etree.XMLParser(huge_tree=True))
-    body.extend(list(fragment))
+    new_body = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(), _PARSER)
     if sect_pr is not None:
-        body.append(sect_pr)
+        new_body.append(sect_pr)
+    body.getparent().replace(body, new_body)
 
     note_inline = _Inline(footnotes, ids, {})
     notes_xml = "".join(_footnote_xml(note, note_ids[note.number], note_inline, ids)
                         for note in prepared.notes)
     if notes_xml:
-        for note in etree.fromstring(f"<w:footnotes {NSDECLS}>{notes_xml}</w:footnotes>"
-                                     .encode(), etree.XMLParser(huge_tree=True)):
-            footnotes.element.append(note)
+        footnotes.element.extend(
+            etree.fromstring(f"<w:footnotes {NSDECLS}>{notes_xml}</w:footnotes>".encode(),
+                             _PARSER))
 
-    separators = [str(i) for i in kept]
-    _settings(document, separators)
-    if house:
-        _page_numbers(document, ids["Footer"])
+    _settings(document, [str(i) for i in kept])
     _core_properties(document, prepared, date)
-    _drop_thumbnail(document)
-
-    raw = io.BytesIO()
-    document.save(raw)
-    return _repack(raw.getvalue())
+    _drop_stale_parts(document)
+    return _zip_package(document.part.package)
 
 
 def _footnote_xml(note, note_id: int, inline: _Inline, ids: dict[str, str]) -> str:
