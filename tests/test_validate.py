@@ -92,7 +92,7 @@ CASES = {
     "unknown-key": (L + "salutaion: Hi\n", R, [("unknown-key", 20)]),
     "bad-date": (edit(L, ("issued: 2023-09-01", "issued: 2023-02-30")), R, [("bad-date", 18)]),
     "bad-value": (edit(L, ("type: report", "type: blog")), R,
-                  [("source-undefined", 11), ("bad-value", 15)]),
+                  [("bad-value", 15)]),
     "bad-block": (edit(L, ("[^n1]\n", "[^n1]\n  - {quote: a, list: [b]}\n")), R,
                   [("bad-block", 9)]),
     "empty-paragraph": (edit(L, ("  - We write.[^n1]\n", "  - We write.[^n1]\n  - ''\n")), R,
@@ -149,6 +149,10 @@ CASES = {
     "endorsement-stale": (L, edit(R, ("signed_on: 2023-09-21\n", "signed_on: 2023-09-21\n"
                                       "    endorsed: sha256:" + "0" * 64 + "\n")),
                           [("endorsement-stale", 6)]),
+    "suspicious-text": (L, edit(R, ("name: David Alton", 'name: "David\\u202e Alton"')),
+                        [("suspicious-text", 3)]),
+    "mixed-script": (L, edit(R, ("name: Amnesty International", "name: \u0410mnesty International")),
+                     [("mixed-script", 7)]),
 }
 
 

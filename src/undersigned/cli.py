@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -11,6 +12,7 @@ import click
 
 from .errors import UndersignedError
 from .problems import Problem, Severity, has_errors
+from .textsafety import visible
 
 
 class Group(click.Group):
@@ -20,7 +22,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except UndersignedError as e:
-            raise click.ClickException(str(e)) from e
+            raise click.ClickException(visible(str(e))) from e
 
     def list_commands(self, ctx):
         return list(self.commands)  # in the order users meet them, not alphabetical
@@ -43,18 +45,30 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def _gh_data(text: str) -> str:
+    """Escape a GitHub Actions workflow-command message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """Escape a workflow-command property value (file=, title=): also ':' and ','."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def print_problems(problems: list[Problem], fmt: str) -> None:
     """Print problems in the requested format: human (stderr-friendly lines), github, json."""
     if fmt == "json":
         click.echo(json.dumps({"problems": [p.as_dict() for p in problems]}, indent=2,
                               ensure_ascii=False))
         return
+    # Messages quote names and titles from the files: their invisible and control characters
+    # are shown as <U+XXXX>, never sent to a terminal (escape sequences, bidi reordering).
+    problems = [dataclasses.replace(p, message=visible(p.message)) for p in problems]
     for p in problems:
         if fmt == "github":
             kind = "error" if p.severity is Severity.ERROR else "warning"
-            msg = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            click.echo(f"::{kind} file={p.file},line={p.line},col={p.column},"
-                       f"title={p.rule}::{msg}")
+            click.echo(f"::{kind} file={_gh_property(p.file)},line={p.line},col={p.column},"
+                       f"title={_gh_property(p.rule)}::{_gh_data(p.message)}")
         else:
             color = "red" if p.severity is Severity.ERROR else "yellow"
             click.echo(f"{p.file}:{p.line}:{p.column}: "

@@ -241,8 +241,10 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
             if s := r.expect_map(node, m.value_pos[key], f"source '{key}'"):
                 v, fpos = r.fields(s, schema.SOURCE, f"source '{key}'")
                 kwargs = {k.replace("-", "_"): val for k, val in v.items() if val is not None}
-                if "type" in kwargs:
-                    sources[key] = Source(key=key, pos=m.key_pos[key], field_pos=fpos, **kwargs)
+                # A source whose type is missing or unknown is kept (type "") so that its
+                # citations are not also reported as citing an undefined source.
+                kwargs.setdefault("type", "")
+                sources[key] = Source(key=key, pos=m.key_pos[key], field_pos=fpos, **kwargs)
 
     footnotes: dict[str, Footnote] = {}
     if top.get("footnotes") is not None and (

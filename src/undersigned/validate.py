@@ -11,8 +11,21 @@ from . import schema
 from .collation import acronym_of, identity_key, sort_key
 from .inline import FIELDS, links, note_refs
 from .load import load_letter, load_roster
-from .model import Letter, Roster, Signatory
+from .model import (
+    Block,
+    Citation,
+    Footnote,
+    Letter,
+    Party,
+    Roster,
+    Section,
+    Signatory,
+    SignatureStyle,
+    Source,
+    TextPart,
+)
 from .problems import Pos, Problem
+from .textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
 from .workspace import display_path, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
@@ -67,6 +80,9 @@ RULES = {
     "as-of-future": "The 'as of' date lies in the future.",
     "withdrawn-date": "A withdrawal date is missing or before the signing date.",
     "endorsement-stale": "Signatories endorsed an earlier text of the letter (warning).",
+    # hostile text
+    "suspicious-text": "Invisible, control or bidi characters in a text (warning).",
+    "mixed-script": "A signatory's name mixes Latin with Cyrillic or Greek letters (warning).",
 }
 
 
@@ -176,6 +192,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
         if not letter.salutation:
             out.append(letter.pos.error("letter-salutation", "a letter needs 'salutation:' such "
                                         "as 'Dear …,' or 'To Whom It May Concern:'"))
+    out += check_text(letter)
     return out
 
 
@@ -223,7 +240,7 @@ def _url_problem(url: str) -> str | None:
 def _check_source(source, today: dt.date) -> list[Problem]:
     out: list[Problem] = []
     where = f"source '{source.key}'"
-    for need in schema.REQUIRED_BY_TYPE[source.type]:
+    for need in schema.REQUIRED_BY_TYPE.get(source.type, ()):
         options = need.split("|")
         if not any(getattr(source, o.replace("-", "_"), None) for o in options):
             out.append(source.pos.error(
@@ -291,6 +308,7 @@ def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
                 f"signature ({latest}); set it to {latest}"))
     out += _check_duplicates(roster.signatories)
     out += _check_order(roster.signatories)
+    out += check_text(roster)
     return out
 
 
@@ -334,6 +352,7 @@ def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
     # Compare each name with its neighbours in two orders (as written, and words reversed),
     # which finds typos anywhere in a name without comparing all pairs.
     reported: set[tuple[int, int]] = set()
+    out += _check_lookalikes(live, keys, reported)
     orders = (
         sorted(range(len(live)), key=lambda i: keys[i]),
         sorted(range(len(live)), key=lambda i: keys[i][::-1]),
@@ -368,4 +387,110 @@ def _check_order(signatories: list[Signatory]) -> list[Problem]:
                 "run `undersigned fmt` to sort the roster",
             ))
         previous[s.kind] = s
+    return out
+
+
+# --- hostile text -------------------------------------------------------------------------------
+
+# Fields that hold no free text (identifiers, choices, fingerprints, private contacts).
+_NOT_TEXT = frozenset({"pos", "field_pos", "item_pos", "path", "slug", "key", "kind", "type",
+                       "status", "endorsed", "email", "date_format", "lang", "language"})
+# Fields of a signatory that print on one line: a line break there makes two lines of a list.
+_ONE_LINE = frozenset({"name", "title", "sort_as", "country"})
+
+
+def check_text(model: Letter | Roster) -> list[Problem]:
+    """Rules suspicious-text (every text of a letter or roster) and mixed-script (names)."""
+    out: list[Problem] = []
+    for text, pos, what, one_line in _texts(model, model.pos, None):
+        if found := suspicious_characters(text, one_line):
+            out.append(pos.warning(
+                "suspicious-text",
+                f"{what} holds {describe(found)}: invisible or control characters that can "
+                "make a text read differently from what it contains; retype it without them"))
+    if isinstance(model, Roster):
+        for s in model.signatories:
+            if not s.name.isascii() and (why := mixed_script(s.name)):
+                out.append(s.field_pos.get("name", s.pos).warning(
+                    "mixed-script",
+                    f"'{visible(s.name)}': {why}; a look-alike letter can disguise a duplicate "
+                    "or another name — retype the name on a Latin keyboard (or entirely in "
+                    "the other script)"))
+    return out
+
+
+def _texts(obj, where: Pos, owner: str | None, one_line: bool = False):
+    """(text, position, what it is, one-line field?) for every string of a model object."""
+    import dataclasses
+
+    if isinstance(obj, str):
+        yield obj, where, owner, one_line
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from _texts(item, getattr(item, "pos", where), owner, one_line)
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _texts(value, getattr(value, "pos", where), owner, one_line)
+    elif dataclasses.is_dataclass(obj):
+        owner = _owner_of(obj, owner)
+        field_pos = getattr(obj, "field_pos", {})
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if f.name in _NOT_TEXT or value is None or isinstance(value, bool | dt.date):
+                continue
+            pos = field_pos.get(f.name) or field_pos.get(f.name.replace("_", "-")) \
+                or getattr(obj, "pos", where)
+            if isinstance(obj, Block) and f.name == "items":
+                for item, ipos in zip(value, obj.item_pos, strict=False):
+                    yield item, ipos, "an item of a list", False
+                continue
+            name = f.name.replace("_", "-")
+            if isinstance(obj, Block | TextPart) and f.name == "text":
+                what = owner
+            elif owner is None:
+                what = f"'{name}'"
+            elif isinstance(value, str):
+                what = f"{name} of {owner}"
+            else:
+                what = owner
+            yield from _texts(value, pos, what, isinstance(obj, Signatory) and f.name in _ONE_LINE)
+
+
+def _owner_of(obj, parent: str | None) -> str | None:
+    """How a message names the part of a letter or roster that holds a text."""
+    if isinstance(obj, Signatory | Party):
+        return f"'{visible(obj.name)}'"
+    if isinstance(obj, Footnote):
+        return f"footnote '{obj.key}'"
+    if isinstance(obj, Source):
+        return f"source '{obj.key}'"
+    if isinstance(obj, Block):
+        return {"heading": "a heading", "quote": "a block quotation"}.get(obj.kind, "a paragraph")
+    if isinstance(obj, TextPart):
+        return f"the text of {parent}"
+    if isinstance(obj, Citation):
+        return f"a citation in {parent}"
+    if isinstance(obj, SignatureStyle | Section):
+        return "'signatures'"
+    return parent
+
+
+def _check_lookalikes(live: list[Signatory], keys: list[str], reported: set[tuple[int, int]]
+                      ) -> list[Problem]:
+    """Names that look the same but differ in invisible characters or Cyrillic or Greek
+    letters that imitate Latin ones ("Humаn Rights Watch"): a duplicate in disguise."""
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for i, s in enumerate(live):
+        look = keys[i] if s.name.isascii() else identity_key(skeleton(s.name))
+        j = seen.setdefault(look, i)
+        if j == i or keys[j] == keys[i]:
+            continue
+        reported.add((j, i))
+        first = live[j]
+        out.append(s.pos.warning(
+            "roster-near-duplicate",
+            f"'{visible(s.name)}' looks like '{visible(first.name)}' (line {first.pos.line}) "
+            "but differs in invisible or look-alike characters; if they are the same "
+            "signatory, delete one"))
     return out
