@@ -224,6 +224,43 @@ def test_a_signatory_name_keeps_with_its_title_only(pkg):
     assert all(p.find("w:pPr/w:keepNext", NS) is None for p in names[1:])
 
 
+def test_names_without_titles_are_set_in_two_columns(pkg):
+    body = pkg.document.find("w:body", NS)
+    breaks = [(text_of(p), p.find("w:pPr/w:sectPr", NS)) for p in body.findall("w:p", NS)
+              if p.find("w:pPr/w:sectPr", NS) is not None]
+    # the letter's own section ends at the "Organizations" heading; its page setup keeps
+    # the blank first-page footer
+    assert [text for text, _ in breaks] == ["Organizations", "Mexican Org"]
+    letter, names = breaks[0][1], breaks[1][1]
+    assert letter.find("w:titlePg", NS) is not None
+    assert letter.find("w:type", NS) is None
+    assert names.find("w:cols", NS).get(w("num")) == "2"
+    assert names.find("w:type", NS).get(w("val")) == "continuous"
+    assert names.find("w:titlePg", NS) is None
+    final = body[-1]
+    assert final.tag == w("sectPr")
+    assert final.find("w:type", NS).get(w("val")) == "continuous"
+    assert final.find("w:cols", NS).get(w("num")) in (None, "1")
+    for sect in (letter, names, final):
+        assert sect.find("w:footerReference", NS) is not None
+        assert sect.find("w:pgSz", NS) is not None
+    # "cc:" follows in one column
+    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "John Doe, Ambassador"
+
+
+def test_a_letter_ending_in_two_columns_ends_with_an_empty_paragraph():
+    pkg = Package(render_docx(make_prepared(cc=[])))
+    body = pkg.document.find("w:body", NS)
+    assert body[-2].tag == w("p") and text_of(body[-2]) == ""
+    assert body[-3].find("w:pPr/w:sectPr/w:cols", NS).get(w("num")) == "2"
+
+
+def test_titled_lists_stay_in_one_column():
+    sections = [RSection("Individuals", [(None, [Entry("Ada Lovelace", "Analyst")])])]
+    pkg = Package(render_docx(make_prepared(sections=sections)))
+    assert not list(pkg.document.find("w:body", NS).iterfind("w:p/w:pPr/w:sectPr", NS))
+
+
 def test_each_numbered_list_restarts_at_one(pkg):
     numbering = pkg.xml("word/numbering.xml")
     num_ids = [p.find("w:pPr/w:numPr/w:numId", NS).get(w("val"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -151,7 +152,8 @@ STYLES = [
               '<w:b/><w:bCs/><w:smallCaps/><w:spacing w:val="10"/>'),
     StyleSpec("paragraph", "Signatory Group", "Normal", _KEEP + _spacing(before=160, after=60),
               "<w:i/><w:iCs/>"),
-    StyleSpec("paragraph", "Signatory Name", "Normal", "<w:keepLines/>" + _spacing(after=20)),
+    StyleSpec("paragraph", "Signatory Name", "Normal",
+              "<w:keepLines/>" + _spacing(after=20) + '<w:ind w:left="284" w:hanging="284"/>'),
     StyleSpec("paragraph", "Signatory Title", "Normal",
               "<w:keepLines/>" + _spacing(after=140, line=240),
               _GREY + '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
@@ -681,10 +683,11 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     # paragraphs one by one through python-docx searches for the section properties on
     # every call, which makes 50,000 signatories quadratic.
     inline = _Inline(document.part, ids, note_ids)
-    xml = _body_xml(prepared, inline, ids, numbering)
+    columns = _Columns(sect_pr) if sect_pr is not None else None
+    xml = _body_xml(prepared, inline, ids, numbering, columns)
     new_body = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(), _PARSER)
-    if sect_pr is not None:
-        new_body.append(sect_pr)
+    if columns is not None:
+        new_body.append(columns.final())
     body.getparent().replace(body, new_body)
 
     note_inline = _Inline(footnotes, ids, {})
@@ -710,7 +713,65 @@ def _footnote_xml(note, note_id: int, inline: _Inline, ids: dict[str, str]) -> s
             "</w:p></w:footnote>")
 
 
-def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering) -> str:
+_SECT_PR_ORDER = (
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+    "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+    "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
+)
+
+
+def _set_sect_child(sect_pr, name: str, xml: str | None) -> None:
+    """Replace (or remove, with None) the child `name` of a w:sectPr, in schema order."""
+    for old in sect_pr.findall(qn(f"w:{name}")):
+        sect_pr.remove(old)
+    if xml is None:
+        return
+    new = etree.fromstring(f"<w:{name} {NSDECLS} {xml}/>")
+    later = {qn(f"w:{n}") for n in _SECT_PR_ORDER[_SECT_PR_ORDER.index(name) + 1:]}
+    for child in sect_pr:
+        if child.tag in later:
+            child.addprevious(new)
+            return
+    sect_pr.append(new)
+
+
+class _Columns:
+    """Section breaks that set a list of short names (no titles) in two balanced columns.
+
+    Word keeps a section's properties in its last paragraph. The first break ends the
+    letter's own section (page setup, first-page footer); every later section starts
+    "continuous", on the same page, and carries the same headers and footers.
+    """
+
+    def __init__(self, sect_pr) -> None:
+        self.original = sect_pr
+        self.used = False
+
+    def _variant(self, columns: bool):
+        sect_pr = copy.deepcopy(self.original)
+        _set_sect_child(sect_pr, "titlePg", None)
+        _set_sect_child(sect_pr, "type", 'w:val="continuous"')
+        if columns:
+            _set_sect_child(sect_pr, "cols", 'w:num="2" w:space="567"')
+        return sect_pr
+
+    def start(self) -> str:
+        """The properties closing the single-column text before a two-column list."""
+        sect_pr = self.original if not self.used else self._variant(columns=False)
+        self.used = True
+        return etree.tostring(sect_pr, encoding="unicode")
+
+    def end(self) -> str:
+        """The properties closing a two-column list."""
+        return etree.tostring(self._variant(columns=True), encoding="unicode")
+
+    def final(self):
+        """The body's closing section properties: continuous when a list came before."""
+        return self._variant(columns=False) if self.used else self.original
+
+
+def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering,
+              columns: _Columns | None = None) -> str:
     out: list[str] = []
     add = out.append
     if doc.date_line:
@@ -740,7 +801,11 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
             add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
         name_style, title_style = s["Signatory Name"], s["Signatory Title"]
         for section in doc.sections:
-            add(_paragraph(s["Signatory Section"], inline.text_run(section.heading)))
+            # names alone are short: two columns, as the HTML sets them
+            two_columns = columns is not None and not any(
+                clean(e.title).strip() for e in section.entries)
+            add(_paragraph(s["Signatory Section"], inline.text_run(section.heading),
+                           columns.start() if two_columns else ""))
             for group, entries in section.groups:
                 if group:
                     add(_paragraph(s["Signatory Group"], inline.text_run(group)))
@@ -751,6 +816,13 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
                                    "<w:keepNext/>" if title else ""))
                     if title:
                         add(_paragraph(title_style, inline.text_run(title)))
+            if two_columns:
+                last = out.pop()
+                out.append(last.replace("</w:pPr>", columns.end() + "</w:pPr>", 1))
+        if columns is not None and columns.used and not doc.cc:
+            # the last section needs a paragraph of its own; keep it one point high
+            add('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
+                'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
     if doc.cc:
         add(_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>"))
         for party in doc.cc:
