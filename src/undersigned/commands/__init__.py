@@ -13,6 +13,8 @@ COMMANDS = [
     ("render", "render"),
     ("fmt", "fmt"),
     ("diff", "diff"),
+    ("links", "links"),
+    ("archive", "archive"),
     ("schema", "schema"),
 ]
 
