@@ -22,9 +22,9 @@ DOUBLE_QUOTES = '"“”„‟″«»'
 QUOTE = '"'
 # the hyphen characters are one hyphen; a soft hyphen and zero-width characters are nothing;
 HYPHENS = "-\u2010\u2011"
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # a hyphen that ends a line before a lower-case letter may be a word broken by the layout (PDF):
-# it is kept as BREAK, which matches "-" or nothing.
+# it is kept as BREAK, which matches "-" or nothing; the line break after a hyphen is dropped.
 BREAK = "\x00"
 _LINE_END = re.compile(r"[ \t]*\r?\n[ \t]*")
 # An omission: "…", "...", ". . .", bracketed or not. An insertion: any other [bracketed] text.
@@ -72,10 +72,16 @@ def normalise(text: str) -> Normalised:
             space_pending = bool(out)
             i += 1
             continue
-        if ch in HYPHENS or ch == "\u00ad":
+        if ch == "\u00ad":  # a soft hyphen joins the word across a line break, invisibly
             m = _LINE_END.match(text, i + 1)
-            if m and m.end() < n and text[m.end()].islower():
-                out.append(BREAK)
+            i = m.end() if m else i + 1
+            continue
+        if ch in HYPHENS and i and not text[i - 1].isspace():
+            m = _LINE_END.match(text, i + 1)
+            if m and m.end() < n:
+                # A line break after a hyphen is never a space; before a lower-case letter the
+                # hyphen itself may be the layout's (BREAK), before anything else it is real.
+                out.append(BREAK if text[m.end()].islower() else "-")
                 origin.append(i)
                 space_pending = False
                 i = m.end()
@@ -195,13 +201,23 @@ def closest_passage(words: str, source: Normalised) -> tuple[str, float]:
     if not haystack or not words:
         return "", 0.0
     al = fuzz.partial_ratio_alignment(words, haystack)
-    start, end = al.dest_start, al.dest_end
-    while start > 0 and haystack[start - 1] != " ":  # widen to whole words
-        start -= 1
-    while end < len(haystack) and haystack[end] != " ":
-        end += 1
+    # The alignment is a window as long as the quotation, but the true passage may be longer
+    # (the quotation dropped a word) or shorter: try the word boundaries around the window and
+    # keep the passage most like the quotation.
+    slack = max(12, len(words) // 4)
+    lo, hi = al.dest_start, al.dest_end
+    starts = [i for i in range(max(0, lo - slack), min(hi, lo + slack) + 1)
+              if i == 0 or haystack[i - 1] == " "]
+    ends = [j for j in range(max(lo, hi - slack), min(len(haystack), hi + slack) + 1)
+            if j == len(haystack) or haystack[j] == " "]
+    folded = words.lower()
+    candidates = [(fuzz.ratio(folded, haystack[i:j].lower()), i, j)
+                  for i in starts for j in ends if j > i]
+    # the most alike; of equals, the one nearest the alignment
+    score, start, end = max(candidates, default=(al.score, lo, hi),
+                            key=lambda c: (c[0], -abs(c[1] - lo) - abs(c[2] - hi)))
     marks = SINGLE_QUOTES + DOUBLE_QUOTES  # the source's own quotation marks around the words
-    return source.excerpt(start, end).strip(marks), al.score
+    return source.excerpt(start, end).strip(marks), score
 
 
 def body_quotations(text: str) -> list[tuple[str, list[str]]]:
