@@ -6,8 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from undersigned import roster as R
+from undersigned.collation import identity_key, identity_keys
 from undersigned.errors import RosterError
 from undersigned.load import load_letter, load_roster
 from undersigned.model import Signatory
@@ -403,6 +406,18 @@ def test_import_dry_run_on_the_example(workspace):
         pytest.skip("the example letter is not in this checkout")
     report = R.import_csv(letter, CSV / "google-forms.csv", dry_run=True, today=TODAY)
     assert [c.signatory.name for c, _ in report.present] == ["ACAT UK"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=20), max_size=8))
+def test_identity_keys_in_bulk_equal_one_by_one(names):
+    assert identity_keys(names) == [identity_key(n) for n in names]
+
+
+def test_identity_keys_examples():
+    names = ["ACAT - Belgique (Action des Chrétiens)", "Ngô Đình Diệm", "(HRW)", "Straße",
+             "Human Rights Watch (HRW)", "a(b", "c)d", "ⅰⅱ ⑴"]
+    assert identity_keys(names) == [identity_key(n) for n in names]
 
 
 def test_similar_pairs_finds_typos_at_either_end():

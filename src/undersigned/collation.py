@@ -29,7 +29,7 @@ def sort_key(s: Signatory) -> tuple[str, str]:
         key = fold(s.sort_as)
     elif s.kind == "individual":
         # Split on spaces before folding: a hyphenated family name is one word ("Ojea-Quintana").
-        words = s.name.split()
+        words = s.name.split() or [""]  # a blank name (an error) must not crash sorting
         key = fold(" ".join([words[-1], *words[:-1]]))
     else:
         key = fold(s.name)
@@ -52,3 +52,38 @@ def acronym_of(name: str) -> str | None:
         if 2 <= len(word) <= 12 and " " not in word and word.upper() == word and word.isalpha():
             return word.casefold()
     return None
+
+
+_BULK_PARENS = re.compile(r"\([^()\n]*\)")
+_BULK_GAPS = re.compile(r"(?:[^\w\n]|_)+")
+_BULK_EDGES = re.compile(r"^ | $", re.MULTILINE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_combining(match: re.Match) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
+
+
+def identity_keys(names: list[str]) -> list[str]:
+    """`[identity_key(n) for n in names]`, computed on all names at once (a 50,000-name roster
+    in a fraction of the time): the same steps applied to the names joined by newlines."""
+    if not names:
+        return []
+    if any("\n" in n for n in names):
+        return [identity_key(n) for n in names]
+    text = unicodedata.normalize("NFKD", _BULK_PARENS.sub(" ", "\n".join(names)))
+    text = _NON_ASCII.sub(_drop_combining, text)
+    text = _BULK_EDGES.sub("", _BULK_GAPS.sub(" ", text.casefold()))
+    return [key or identity_key(name) for key, name in zip(text.split("\n"), names, strict=True)]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def numbers_differ(a: str, b: str) -> bool:
+    """True when two names carry different numbers ("Local 12" / "Local 13"): not a typo.
+
+    Numbered chapters, branches and unions are distinct signatories however alike their
+    names, so fuzzy matching never pairs names whose numbers differ.
+    """
+    return _DIGITS.findall(a) != _DIGITS.findall(b)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rosterfile
-from .collation import acronym_of, fold, identity_key
+from .collation import acronym_of, fold, identity_key, identity_keys
 from .errors import RosterError
 from .load import load_letter, load_roster
 from .model import Citation, Letter, Signatory
@@ -178,6 +178,17 @@ def check_signatory(sig: Signatory) -> None:
         if value is not None and ("\n" in value or "\r" in value):
             raise RosterError(f"{name} '{value.splitlines()[0]}…' spans several lines; "
                               "write it on one line")
+        if value is not None and (bad := _control_characters(value)):
+            raise RosterError(f"{name} '{value}' holds {bad}; retype it without them")
+
+
+def _control_characters(value: str) -> str | None:
+    """The control characters and hidden line breaks of a one-line field, described."""
+    from .textsafety import describe, suspicious_characters
+
+    found = [(ch, kind) for ch, kind in suspicious_characters(value)
+             if kind in ("control character", "hidden line break")]
+    return describe(found) if found else None
 
 
 def kind_of(value: str) -> str:
@@ -202,9 +213,18 @@ class Match:
     def describe(self) -> str:
         what = {"same": "is the same signatory as",
                 "acronym": "may be the same as (acronym)",
-                "similar": f"looks like ({self.score:.0f}% similar)"}[self.how]
+                "similar": f"looks like ({self.score:.0f}% similar)",
+                "lookalike": "looks the same, but for invisible or look-alike letters, as"
+                }[self.how]
         status = ", withdrawn" if self.withdrawn else ""
         return f"{what} '{self.name}' (line {self.line}{status})"
+
+
+def look_key(name: str) -> str:
+    """The identity key of what a name looks like (see `textsafety.skeleton`)."""
+    from .textsafety import skeleton
+
+    return identity_key(skeleton(name))
 
 
 def _thresholds() -> tuple[int, int]:
@@ -224,7 +244,7 @@ class NameIndex:
     def __init__(self, names: list[str], lines: Callable[[int], int],
                  withdrawn: Callable[[int], bool] = lambda i: False):
         self.names = names
-        self.keys = [identity_key(n) for n in names]
+        self.keys = identity_keys(names)
         self.exact: dict[str, int] = {}
         for i, k in enumerate(self.keys):
             self.exact.setdefault(k, i)
@@ -234,6 +254,11 @@ class NameIndex:
                 self.acronyms.setdefault(a, i)
         self._line = lines
         self._withdrawn = withdrawn
+        # What each name looks like (invisible characters dropped, Cyrillic and Greek
+        # look-alikes made Latin): "Humаn Rights Watch" with a Cyrillic "а" is caught.
+        self.looks: dict[str, int] = {}
+        for i, n in enumerate(names):
+            self.looks.setdefault(self.keys[i] if n.isascii() else look_key(n), i)
 
     def _match(self, i: int, how: str, score: float = 100.0) -> Match:
         return Match(self.names[i], self._line(i), how, self._withdrawn(i), score)
@@ -253,6 +278,9 @@ class NameIndex:
             found[i] = self._match(i, "acronym")
         if (a := acronym_of(name)) and (i := self.exact.get(a)) is not None and i != exclude:
             found[i] = self._match(i, "acronym")
+        if (i := self.looks.get(look_key(name))) is not None and i != exclude \
+                and self.keys[i] != key:
+            found[i] = self._match(i, "lookalike")
         for _, score, i in process.extract(key, self.keys, scorer=fuzz.ratio, limit=5,
                                            score_cutoff=threshold):
             if i not in found and i != exclude and self.keys[i] != key:
@@ -1046,6 +1074,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
             if (i := index.acronyms.get(k)) is not None or (
                     (a := acronym_of(name)) and (i := index.exact.get(a)) is not None):
                 match = index._match(i, "acronym")
+            elif (i := index.looks.get(look_key(name))) is not None and index.keys[i] != k:
+                match = index._match(i, "lookalike")
             elif base + n in near:
                 j, score = near[base + n]
                 if j < base:
