@@ -149,6 +149,8 @@ def parse_yaml(text: str, display: str):
                 pos = pos_of(event.start_mark)
                 if isinstance(event, ScalarEvent):
                     node = resolve_plain(event.value) if event.style is None else event.value
+                    if isinstance(node, str) and _SURROGATE.search(node):
+                        node = _join_surrogates(node, pos)
                 elif isinstance(event, MappingStartEvent):
                     node = RawMap(pos)
                 else:
@@ -216,6 +218,20 @@ def parse_yaml(text: str, display: str):
     return root
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(value: str, pos: Pos) -> str:
+    """Join escaped UTF-16 pairs ("\\ud83d\\udc69", as JSON writes them) into the character
+    they encode; a lone half is refused, since no file and no output can hold it."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise LoadError([pos.error(
+            "yaml-syntax", "an escape between \\ud800 and \\udfff is half of a character; "
+            "write the character itself (or \\U and eight hex digits)")]) from None
+
+
 # --- the fast reader of the canonical roster layout -------------------------------------------
 
 _TOP = re.compile(r"([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
@@ -239,9 +255,12 @@ def _scalar(raw: str | None):
         if not m:
             raise NotCanonical
         try:
-            return json.loads(f'"{m.group(1)}"')
+            value = json.loads(f'"{m.group(1)}"')
         except ValueError:
             raise NotCanonical from None
+        if _SURROGATE.search(value):
+            raise NotCanonical  # a lone half of a pair: the parser reports it
+        return value
     if first == "'":
         m = _SINGLE.match(raw)
         if not m:

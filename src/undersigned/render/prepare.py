@@ -8,6 +8,7 @@ from ..collation import fold, sort_key
 from ..dates import format_date
 from ..inline import Field, NoteRef, Span, Text, parse_inline
 from ..model import Author, Citation, Letter, Party, Roster, Source, TextPart
+from ..textsafety import one_line, scrub_tree
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
@@ -76,6 +77,9 @@ class Prepared:
 
 def prepare(letter: Letter, roster: Roster | None) -> Prepared:
     """Number the notes, format every citation, and select and order the printed signatories."""
+    # Whatever the files hold, no output gets a control character or a bidi control that
+    # stays open past its own text (the validator warns about both: suspicious-text).
+    letter = scrub_tree(letter)
     as_of = format_date(roster.as_of, letter.date_format) if roster and roster.as_of else None
     confirmed = [s for s in roster.signatories if s.status == "confirmed"] if roster else []
     counts = {
@@ -129,12 +133,11 @@ def prepare(letter: Letter, roster: Roster | None) -> Prepared:
         if letter.signatures.group_by == "country":
             groups: dict[str | None, list] = {}
             for s in chosen:
-                groups.setdefault(s.country, []).append(Entry(s.name, s.title))
+                groups.setdefault(s.country and one_line(s.country), []).append(_entry(s))
             ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
             sections.append(RSection(section.heading, ordered))
         else:
-            sections.append(RSection(section.heading, [(None, [Entry(s.name, s.title)
-                                                              for s in chosen])]))
+            sections.append(RSection(section.heading, [(None, [_entry(s) for s in chosen])]))
     heading = None
     if roster is not None:
         heading = letter.signatures.heading.replace("{as_of}", as_of or "")
@@ -145,6 +148,12 @@ def prepare(letter: Letter, roster: Roster | None) -> Prepared:
         closing=letter.closing, signatures_heading=heading,
         signatures_note=letter.signatures.note, sections=sections, notes=notes,
     )
+
+
+def _entry(s) -> Entry:
+    """A printed signatory: name and title each on one line, so that no name can print as two
+    entries of the list."""
+    return Entry(one_line(s.name), one_line(s.title) if s.title else None)
 
 
 def _merge(nodes: list) -> list:
