@@ -13,9 +13,10 @@ _PARENS = re.compile(r"\([^()]*\)")
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a text: 'ACAT - Belgique' → 'acat belgique'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(bare.casefold()))
+    if not text.isascii():  # most names are ASCII: skip the per-character pass for them
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def sort_key(s: Signatory) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import schema
-from .collation import acronym_of, identity_key, sort_key
+from .collation import acronym_of, identity_key, numbers_differ, sort_key
 from .inline import FIELDS, links, note_refs
 from .load import load_letter, load_roster
 from .model import (
@@ -363,7 +363,8 @@ def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
                 a, b = sorted((i, j))
                 if keys[a] == keys[b] or (a, b) in reported:
                     continue
-                if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD):
+                if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
+                        not numbers_differ(keys[a], keys[b]):
                     reported.add((a, b))
                     first, second = live[a], live[b]
                     out.append(second.pos.warning(
@@ -377,16 +378,17 @@ def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
 def _check_order(signatories: list[Signatory]) -> list[Problem]:
     """Within each kind, entries must follow the collation order; name each slip once."""
     out: list[Problem] = []
-    previous: dict[str, Signatory] = {}
+    previous: dict[str, tuple[Signatory, tuple[str, str]]] = {}
     for s in signatories:
-        before = previous.get(s.kind)
-        if before is not None and sort_key(s) < sort_key(before):
+        key = sort_key(s)
+        before, before_key = previous.get(s.kind, (None, None))
+        if before is not None and key < before_key:
             out.append(s.pos.warning(
                 "roster-order",
                 f"'{s.name}' should come before '{before.name}' (line {before.pos.line}); "
                 "run `undersigned fmt` to sort the roster",
             ))
-        previous[s.kind] = s
+        previous[s.kind] = (s, key)
     return out
 
 

@@ -76,6 +76,7 @@ def decode(data: bytes, display: str) -> str:
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUES = {"true", "True", "TRUE"}
 _FALSES = {"false", "False", "FALSE"}
+_NUMBER_START = frozenset("0123456789+-.")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
@@ -88,6 +89,8 @@ def resolve_plain(value: str):
         return True
     if value in _FALSES:
         return False
+    if value[:1] not in _NUMBER_START:
+        return value
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -237,6 +240,9 @@ def _join_surrogates(value: str, pos: Pos) -> str:
 _TOP = re.compile(r"([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 _ITEM = re.compile(r"  - ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 _FIELD = re.compile(r"    ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
+# The common line of a roster entry: a key and a plain scalar with nothing YAML could read
+# specially ('#', ':', quotes, brackets…); every other line takes the careful path below.
+_FAST_LINE = re.compile(r"(  - |    )([A-Za-z_][\w-]*): ([^\s\"'\[\]{}>|*&!%@`#,?:\-][^#:\t]*?) *\Z")
 _PLAIN_BAD_START = set("[]{}>|*&!%@`\"'#,?:-")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?:\s+#.*)?\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\s+#.*)?\Z')
@@ -286,6 +292,21 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
     entry: RawMap | None = None
     try:
         for n, line in enumerate(text.split("\n"), 1):
+            fast = _FAST_LINE.match(line)
+            if fast is not None and entries is not None:
+                lead, key, raw = fast.groups()
+                if lead == "  - ":
+                    if not entries:
+                        entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
+                    entry = RawMap(Pos(display, n, 5))
+                    entries.append(entry)
+                    entries.item_pos.append(entry.pos)
+                elif entry is None or key in entry:
+                    raise NotCanonical
+                entry[key] = resolve_plain(raw)
+                entry.key_pos[key] = Pos(display, n, 5)
+                entry.value_pos[key] = Pos(display, n, 7 + len(key))
+                continue
             stripped = line.lstrip(" ")
             if not stripped or stripped.startswith("#") or not stripped.strip():
                 continue
