@@ -264,3 +264,14 @@ def test_archive_command_fails_when_a_source_cannot_be_fetched(server, tmp_path,
     result = CliRunner().invoke(cli, ["archive", "l"])
     assert result.exit_code == 1
     assert result.stderr == f"failed    gone ({server.url('/missing')} answered HTTP 404)\n"
+
+
+def test_a_block_quotation_is_checked(tmp_path):
+    sources = tmp_path / "letters" / "sources"
+    sources.mkdir(parents=True)
+    (sources / "s.txt").write_text("It said: the State should not deport him.\n",
+                                   encoding="utf-8")
+    write_letter(tmp_path, source("s"), body="{quote: \"The State should not deport him.[^n]\"}")
+    assert [p.rule for p in validate(tmp_path)] == ["roster-missing"]
+    write_letter(tmp_path, source("s"), body="{quote: \"The State should deport him.[^n]\"}")
+    assert sorted(p.rule for p in validate(tmp_path)) == ["quote-mismatch", "roster-missing"]

@@ -6,6 +6,7 @@ import pytest
 
 from undersigned.quotes import (
     MAX_OMISSION,
+    block_quotation,
     body_quotations,
     closest_passage,
     normalise,
@@ -177,3 +178,9 @@ def test_body_quotations_nested_marks_and_markup():
 
 def test_body_quotations_ignore_unbalanced_marks():
     assert body_quotations("a stray ”[^b] and an open “quote[^a]") == []
+
+
+def test_a_block_quotation_ending_in_a_footnote_call():
+    assert block_quotation("The State party should […] refrain.[^a][^b]") == [
+        ("The State party should […] refrain.", ["a", "b"])]
+    assert block_quotation("Words with a call[^a] inside and none at the end.") == []

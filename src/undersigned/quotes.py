@@ -245,6 +245,20 @@ def body_quotations(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def block_quotation(text: str) -> list[tuple[str, list[str]]]:
+    """A block quotation (`quote:`) that ends with footnote calls quotes the sources they cite.
+
+    Its words are the whole block less those calls; a block with no call at its end says
+    nothing about where it comes from and is not checked.
+    """
+    flat = plain_text(parse_inline(text), note_label=lambda key: f"{_CALL_OPEN}{key}{_CALL_CLOSE}")
+    m = re.search(rf"((?:{_CALL})+)\s*$", flat)
+    if not m:
+        return []
+    keys = re.findall(f"{_CALL_OPEN}([^{_CALL_CLOSE}]*){_CALL_CLOSE}", m.group(1))
+    return [(re.sub(_CALL, "", flat[:m.start()]).strip(), keys)]
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -304,7 +318,10 @@ def check_quotations(letter: Letter) -> list[Problem]:
     for block in letter.body:
         positions = block.item_pos if block.kind == "list" else [block.pos]
         for text, pos in zip(block.texts, positions, strict=False):
-            for passage, calls in body_quotations(text):
+            found = body_quotations(text)
+            if block.kind == "quote":
+                found += block_quotation(text)
+            for passage, calls in found:
                 keys = [c.cite for k in calls if k in letter.footnotes
                         for c in letter.footnotes[k].citations]
                 check(passage, keys, pos, f"the quoted passage before [^{calls[0]}]")
