@@ -51,7 +51,9 @@ def test_documented_severity_matches_the_rule_fixture(tmp_path, rule):
 
 
 def _commands(group: click.Group, path=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield (*path, name), command
         if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))

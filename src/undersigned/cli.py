@@ -1,4 +1,4 @@
-"""The command line: a thin click layer over the library; library errors become click errors here."""
+"""The command line: a thin click layer over the library; library errors become click errors."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from .errors import UndersignedError
-from .problems import Problem, Severity, has_errors
+from .problems import Problem, Severity
 from .textsafety import visible
 
 
@@ -25,7 +24,16 @@ class Group(click.Group):
             raise click.ClickException(visible(str(e))) from e
 
     def list_commands(self, ctx):
-        return list(self.commands)  # in the order users meet them, not alphabetical
+        from .commands import command_names
+
+        return command_names()  # in the order users meet them, not alphabetical
+
+    def get_command(self, ctx, name):
+        # Import a command's module only when it runs: `validate` must not pay for the
+        # HTTP client of `links` or the git plumbing of `diff`.
+        from .commands import load_command
+
+        return load_command(name)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,10 +82,6 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
             click.echo(f"{p.file}:{p.line}:{p.column}: "
                        + click.style(p.severity.value, fg=color) + f": {p.rule}: {p.message}")
 
-
-from .commands import register  # noqa: E402  (commands need `cli` helpers defined above)
-
-register(cli)
 
 
 def main() -> None:

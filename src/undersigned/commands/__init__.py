@@ -1,11 +1,11 @@
-"""One module per subcommand; `register` adds them to the group in the order users meet them."""
+"""One module per subcommand, loaded only when that command runs (or --help lists them all)."""
 
 from __future__ import annotations
 
 import importlib
+from importlib.util import find_spec
 
-# (module, command function name); modules are imported here, but each keeps heavy imports
-# (python-docx, WeasyPrint) inside its function so `validate` stays fast to start.
+# (module, command function name), in the order users meet the commands.
 COMMANDS = [
     ("init", "init"),
     ("validate", "validate"),
@@ -19,12 +19,13 @@ COMMANDS = [
 ]
 
 
-def register(group) -> None:
-    for module, name in COMMANDS:
-        try:
-            mod = importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as e:
-            if e.name == f"{__name__}.{module}":
-                continue  # a command not written yet
-            raise
-        group.add_command(getattr(mod, name))
+def command_names() -> list[str]:
+    return [name for module, name in COMMANDS if find_spec(f"{__name__}.{module}")]
+
+
+def load_command(name: str):
+    """The click command called `name`, importing its module now; None if there is none."""
+    for module, command in COMMANDS:
+        if command == name and find_spec(f"{__name__}.{module}"):
+            return getattr(importlib.import_module(f"{__name__}.{module}"), command)
+    return None
