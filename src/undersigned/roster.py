@@ -18,9 +18,9 @@ from .collation import acronym_of, fold, identity_key, identity_keys
 from .errors import RosterError
 from .load import load_letter, load_roster
 from .model import Citation, Letter, Signatory
-from .problems import Problem
 from .rosterfile import RosterText, atomic_write, locked
 from .schema import SIGNATORY_KINDS, STATUSES
+from .textsafety import from_spreadsheet
 from .workspace import roster_path
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
@@ -209,6 +209,7 @@ class Match:
     how: str  # same | acronym | similar
     withdrawn: bool = False
     score: float = 100.0
+    in_csv: bool = False  # the match is an earlier row of the file being imported
 
     def describe(self) -> str:
         what = {"same": "is the same signatory as",
@@ -217,7 +218,8 @@ class Match:
                 "lookalike": "looks the same, but for invisible or look-alike letters, as"
                 }[self.how]
         status = ", withdrawn" if self.withdrawn else ""
-        return f"{what} '{self.name}' (line {self.line}{status})"
+        where = "CSV line" if self.in_csv else "line"
+        return f"{what} '{self.name}' ({where} {self.line}{status})"
 
 
 def look_key(name: str) -> str:
@@ -746,15 +748,6 @@ def guess_target(header: str) -> str | None:
     return None
 
 
-@dataclass
-class Mapping:
-    """Which CSV column feeds which field; `dayfirst` reads 3/4/2023 as 3 April."""
-
-    columns: dict[str, str]
-    dayfirst: bool = False
-    ignored: list[str] = field(default_factory=list)
-
-
 def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], bool]:
     """`--map` values: "Column=field" (field '' or 'ignore' skips it), or a mapping file.
 
@@ -811,10 +804,21 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     except OSError as e:
         raise RosterError(f"{display}: cannot read the file: {e.strerror}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise RosterError(
+                f"{display}: the file is marked as UTF-16 but byte {e.start} is not ({e.reason}): "
+                "it is cut short or damaged; export it again, as 'CSV UTF-8'") from None
     else:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        if (nul := data.find(b"\x00")) >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise RosterError(
+                f"{display}:{line}: the file holds NUL bytes: it is "
+                "UTF-16 without a byte-order mark, or not a CSV file at all; export the sheet "
+                "as 'CSV UTF-8' (Excel: Save As → CSV UTF-8) and retry")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -937,12 +941,17 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
         missing = header[len(row):]
         return None, [RowProblem(line, missing[0], f"the row has {len(row)} cells but the header "
                                  f"has {len(header)}; the row is cut short")]
+    if any(c.strip() for c in row[len(header):]):
+        return None, [RowProblem(line, None, f"the row has {len(row)} cells but the header has "
+                                 f"{len(header)}; a value probably holds an unquoted comma or "
+                                 "semicolon, so the cells are shifted — quote it, or export "
+                                 "again")]
     # Several columns may feed one field (Microsoft Forms' account "Name" and a "Full name"
     # question): the first that is filled in wins.
     value: dict[str, str] = {}
     column: dict[str, str] = {}
     for i, h in enumerate(header):
-        if h in mapping and (cell := row[i].strip()) and mapping[h] not in value:
+        if h in mapping and (cell := from_spreadsheet(row[i].strip())) and mapping[h] not in value:
             value[mapping[h]], column[mapping[h]] = cell, h
     for h, t in mapping.items():
         column.setdefault(t, h)
@@ -1058,7 +1067,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
             elif key in seen:
                 first = seen[key]
                 report.present.append((cand, Match(first.signatory.name, first.line,
-                                                   "same")))
+                                                   "same", in_csv=True)))
             else:
                 seen[key] = cand
                 fresh.append(cand)
@@ -1082,7 +1091,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                     match = index._match(j, "similar", score)
                 elif j < base + n:
                     other = fresh[j - base]
-                    match = Match(other.signatory.name, other.line, "similar", score=score)
+                    match = Match(other.signatory.name, other.line, "similar", score=score,
+                                  in_csv=True)
             if match and not force:
                 report.suspected.append((cand, match))
             else:
@@ -1098,12 +1108,3 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         roster.write(text)
         report.written = True
     return report
-
-
-def problems_of(report: ImportReport) -> list[Problem]:
-    """The report's invalid rows as located problems (for `--format json` style output)."""
-    from .problems import Pos
-
-    return [Pos(report.csv, p.line, 1).error("csv-row", (f"column '{p.column}': "
-                                                         if p.column else "") + p.message)
-            for p in report.invalid]

@@ -14,6 +14,7 @@ from .. import cli as _cli
 from .. import roster as _roster
 from ..model import Signatory
 from ..schema import SIGNATORY_KINDS, STATUSES
+from ..textsafety import spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
 
 KINDS = click.Choice([*SIGNATORY_KINDS, "organisation"], case_sensitive=False)
@@ -127,7 +128,10 @@ def import_(letter, file, maps, dry_run, force, check_deliverability):
     bar = None
     progress = None
     if sys.stderr.isatty():
-        rows = max(sum(1 for _ in csv_path.open("rb")) - 1, 0) if csv_path.is_file() else 0
+        rows = 0
+        if csv_path.is_file():
+            with csv_path.open("rb") as f:
+                rows = max(sum(1 for _ in f) - 1, 0)
         bar = click.progressbar(length=rows, label="Reading rows", file=sys.stderr)
         bar.__enter__()
         done = [0]
@@ -155,21 +159,22 @@ def _print_report(report, dry_run: bool) -> None:
                f"{len(report.invalid)} invalid row(s)")
     if dry_run:
         columns = ", ".join(f"'{c}' → {t}" for c, t in report.mapping.items())
-        click.echo(f"columns: {columns}")
+        click.echo(visible(f"columns: {columns}"))
         if report.ignored:
-            click.echo("ignored columns: " + ", ".join(f"'{c}'" for c in report.ignored))
+            click.echo(visible("ignored columns: " + ", ".join(f"'{c}'" for c in report.ignored)))
         for cand in report.new:
             s = cand.signatory
             unnamed = ", unnamed" if not s.named else ""
-            click.echo(f"  new       line {cand.line}: {s.name} ({s.kind}{unnamed})")
+            click.echo(f"  new       line {cand.line}: {visible(s.name)} ({s.kind}{unnamed})")
         for cand, match in report.present:
-            click.echo(f"  present   line {cand.line}: {cand.signatory.name} — "
-                       f"{match.describe()}")
+            click.echo(f"  present   line {cand.line}: {visible(cand.signatory.name)} — "
+                       f"{visible(match.describe())}")
     for cand, match in report.suspected:
-        click.echo(f"  suspected line {cand.line}: {cand.signatory.name} {match.describe()}"
+        click.echo(f"  suspected line {cand.line}: {visible(cand.signatory.name)} "
+                   f"{visible(match.describe())}"
                    + ("" if dry_run else "; skipped (add it with `sign add --force`)"))
     for problem in report.invalid:
-        click.echo(f"  invalid   {problem.format(report.csv)}", err=True)
+        click.echo(f"  invalid   {visible(problem.format(report.csv))}", err=True)
 
 
 @sign.command()
@@ -271,12 +276,15 @@ def list_(letter, fmt, status, kind, stale):
         writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"],
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
+        writer.writerows({k: spreadsheet_safe(v) if isinstance(v, str) else v
+                          for k, v in r.items()} for r in records)
         click.echo(out.getvalue(), nl=False)
         return
-    rows = [(_clip(r["name"], 50) + ("" if r["named"] else " [unnamed]")
+    rows = [(_clip(visible(r["name"]), 50) + ("" if r["named"] else " [unnamed]")
              + (" [stale]" if r["stale"] else ""),
-             r["kind"], r["status"], r["signed_on"] or "", r["title"] or "") for r in records]
+             r["kind"], r["status"], r["signed_on"] or "", visible(r["title"] or ""))
+            for r in records]
     head = ("NAME", "KIND", "STATUS", "SIGNED", "TITLE")
     widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(4)]
     for row in [head, *rows]:
