@@ -7,6 +7,9 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                   "all_proxy")
+
 HTML = (b"<!doctype html><html><head><title>A report</title><style>p{color:red}</style>"
         b"<script>var x = 'not text';</script></head><body><nav><a href='/'>Home</a></nav>"
         b"<h1>Findings</h1><p>The State party should respect the principle of "

@@ -15,9 +15,16 @@ from undersigned.load import load_letter
 from undersigned.validate import check_letter_file
 
 from .conftest import TODAY
-from .localserver import HTML, PDF, LocalServer
+from .localserver import HTML, PDF, PROXY_VARIABLES, LocalServer
 
 DAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    """Requests go to the local server or a mock transport, never through a proxy."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -13,10 +13,17 @@ from undersigned import links as L
 from undersigned.cli import cli
 from undersigned.load import load_letter
 
-from .localserver import LocalServer
+from .localserver import PROXY_VARIABLES, LocalServer
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-FAST = {"timeout": 0.3, "retries": 1, "backoff": 0.01}
+FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.01}
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch):
+    """Requests go to the local server or a mock transport, never through a proxy."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -60,7 +67,7 @@ def test_500_is_dead_after_retries(server):
 
 
 def test_slow_response_times_out_and_is_dead(server):
-    r = check([server.url("/slow"), server.url("/ok")], retries=0)[server.url("/slow")]
+    r = check([server.url("/slow"), server.url("/ok")], retries=0, timeout=0.3)[server.url("/slow")]
     assert r.verdict == "dead"
     assert r.detail == "no answer within 0.3 s"
 
