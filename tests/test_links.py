@@ -72,6 +72,12 @@ def test_slow_response_times_out_and_is_dead(server):
     assert r.detail == "no answer within 0.3 s"
 
 
+def test_an_address_that_cannot_be_sent_is_dead(server):
+    results = check([server.url("/ok"), "https://exa\x00mple.org/x"])
+    r = results["https://exa\x00mple.org/x"]
+    assert r.verdict == "dead" and r.detail.startswith("not a valid address")
+
+
 def test_pdf_is_ok(server):
     (r,) = check([server.url("/doc.pdf")]).values()
     assert (r.verdict, r.status) == ("ok", 200)

@@ -227,6 +227,8 @@ async def _request(client, method: str, url: str, opts: Options):
             continue
         except httpx.HTTPError as e:  # e.g. a redirect loop
             return None, ("http", str(e) or type(e).__name__, True)
+        except (httpx.InvalidURL, ValueError) as e:  # an address httpx cannot even send
+            return None, ("url", f"not a valid address ({e})", True)
         if response.status_code in RETRY_STATUSES and attempt < opts.retries:
             continue
         return response, None
