@@ -224,6 +224,12 @@ def test_a_missing_snapshot_is_a_problem_on_its_line(tmp_path):
         "'s' does not exist; paths are relative to the letter's directory (e.g. sources/s.pdf)"]
 
 
+def test_a_missing_snapshot_is_reported_even_with_nothing_quoted(tmp_path):
+    write_letter(tmp_path, source("s", snapshot="sources/nowhere.pdf"))
+    assert [(p.rule, p.line) for p in validate(tmp_path)] == [
+        ("roster-missing", 1), ("snapshot-missing", 12)]
+
+
 def test_a_source_without_any_snapshot_is_not_checked(tmp_path):
     write_letter(tmp_path, source("s", "https://example.org/r"),
                  body="“words nobody can check”[^n]")

@@ -269,7 +269,8 @@ def check_quotations(letter: Letter) -> list[Problem]:
 
     That is each citation's `quotation:`, and each “…” passage of the body followed by a
     footnote call, against the sources that footnote cites. Sources with no snapshot are not
-    checked (run `undersigned archive`); a `snapshot:` that cannot be read is a problem.
+    checked (run `undersigned archive`); a `snapshot:` file that is missing, or cannot be read
+    when a quotation needs it, is a problem.
     """
     from .archive import SnapshotError, source_text
 
@@ -325,5 +326,9 @@ def check_quotations(letter: Letter) -> list[Problem]:
                 keys = [c.cite for k in calls if k in letter.footnotes
                         for c in letter.footnotes[k].citations]
                 check(passage, keys, pos, f"the quoted passage before [^{calls[0]}]")
+    for source in letter.sources.values():  # a broken snapshot path, quoted from or not
+        if source.snapshot and source.key not in texts and \
+                not (letter.path.parent / source.snapshot).is_file():
+            text_of(source)
     return problems
 
