@@ -280,8 +280,8 @@ class NameIndex:
             found[i] = self._match(i, "acronym")
         if (a := acronym_of(name)) and (i := self.exact.get(a)) is not None and i != exclude:
             found[i] = self._match(i, "acronym")
-        if (i := self.looks.get(look_key(name))) is not None and i != exclude \
-                and self.keys[i] != key:
+        look = key if name.isascii() else look_key(name)
+        if (i := self.looks.get(look)) is not None and i != exclude and self.keys[i] != key:
             found[i] = self._match(i, "lookalike")
         for _, score, i in process.extract(key, self.keys, scorer=fuzz.ratio, limit=5,
                                            score_cutoff=threshold):
@@ -1083,7 +1083,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
             if (i := index.acronyms.get(k)) is not None or (
                     (a := acronym_of(name)) and (i := index.exact.get(a)) is not None):
                 match = index._match(i, "acronym")
-            elif (i := index.looks.get(look_key(name))) is not None and index.keys[i] != k:
+            elif (i := index.looks.get(k if name.isascii() else look_key(name))) is not None \
+                    and index.keys[i] != k:
                 match = index._match(i, "lookalike")
             elif base + n in near:
                 j, score = near[base + n]

@@ -200,6 +200,28 @@ def scrub_tree(obj):
     return obj
 
 
+# --- spreadsheets ------------------------------------------------------------------------------
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), and the
+#: full-width forms that some spreadsheet locales read the same way.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that no spreadsheet evaluates: a cell that starts (after spaces) like a
+    formula gets a leading single quote, which spreadsheets show as text and do not print."""
+    if cell.lstrip(" ").startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def from_spreadsheet(cell: str) -> str:
+    """Undo `spreadsheet_safe` on a cell read back from a CSV file."""
+    if cell.startswith("'") and cell[1:].lstrip(" ").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 # --- look-alikes -------------------------------------------------------------------------------
 
 def skeleton(text: str) -> str:

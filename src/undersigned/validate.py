@@ -399,12 +399,20 @@ _NOT_TEXT = frozenset({"pos", "field_pos", "item_pos", "path", "slug", "key", "k
                        "status", "endorsed", "email", "date_format", "lang", "language"})
 # Fields of a signatory that print on one line: a line break there makes two lines of a list.
 _ONE_LINE = frozenset({"name", "title", "sort_as", "country"})
+_ROSTER_TEXT = ("name", "title", "sort_as", "country", "via", "withdrawal_reason")
 
 
 def check_text(model: Letter | Roster) -> list[Problem]:
     """Rules suspicious-text (every text of a letter or roster) and mixed-script (names)."""
     out: list[Problem] = []
-    for text, pos, what, one_line in _texts(model, model.pos, None):
+    if isinstance(model, Roster):  # a flat loop: rosters hold tens of thousands of entries
+        texts = ((value, s.field_pos.get(key, s.pos), f"{key} of '{visible(s.name)}'",
+                  key in _ONE_LINE)
+                 for s in model.signatories for key in _ROSTER_TEXT
+                 if (value := getattr(s, key)))
+    else:
+        texts = _texts(model, model.pos, None)
+    for text, pos, what, one_line in texts:
         if found := suspicious_characters(text, one_line):
             out.append(pos.warning(
                 "suspicious-text",
