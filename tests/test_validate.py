@@ -152,6 +152,9 @@ CASES = {
     "suspicious-text": (L, edit(R, ("name: David Alton", 'name: "David\\u202e Alton"')),
                         [("suspicious-text", 3)]),
     "mixed-script": (L, edit(R, ("name: Amnesty", "name: \u0410mnesty")), [("mixed-script", 7)]),
+    "snapshot-missing": (edit(L, ("    accessed: 2023-09-05",
+                                  "    accessed: 2023-09-05\n    snapshot: sources/none.pdf")), R,
+                         [("snapshot-missing", 20)]),
 }
 
 
@@ -191,7 +194,9 @@ def test_file_unreadable(tmp_path, monkeypatch):
         ("signatories/l.yaml", "file-unreadable")]
 
 
-SEPARATE = {"yaml-too-large", "file-missing", "file-unreadable"}
+# quote-mismatch needs an archived snapshot: tests/test_quotes.py, test_archive.py and
+# test_second_example.py make it fail.
+SEPARATE = {"yaml-too-large", "file-missing", "file-unreadable", "quote-mismatch"}
 
 
 def test_every_rule_has_a_failing_fixture():
@@ -287,7 +292,7 @@ FORMATS = {"human": "every-rule.human.txt", "github": "every-rule.github.txt",
 # signature after it that is not itself in the future, i.e. signed-after-as-of).
 NOT_IN_EVERY_RULE = {"yaml-syntax", "yaml-encoding", "yaml-alias", "yaml-tag", "yaml-too-large",
                      "duplicate-key", "file-missing", "file-unreadable", "roster-missing",
-                     "as-of-future"}
+                     "as-of-future", "quote-mismatch", "snapshot-missing"}
 
 
 def run_every_rule(monkeypatch, fmt: str):

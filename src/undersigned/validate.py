@@ -83,6 +83,9 @@ RULES = {
     # hostile text
     "suspicious-text": "Invisible, control or bidi characters in a text (warning).",
     "mixed-script": "A signatory's name mixes Latin with Cyrillic or Greek letters (warning).",
+    # cited sources (defined with their checks in quotes.py)
+    "quote-mismatch": "A quotation is not in the archived text of the source it cites.",
+    "snapshot-missing": "A source's hand-added snapshot file is missing or cannot be read.",
 }
 
 
