@@ -109,3 +109,16 @@ def test_withdrawn_pending_and_unnamed_never_appear(workspace):
     for name in ("Viet Tan", "THINK", "HanVoice"):
         assert name not in out.split("Signature organizations")[1].split("[1]")[0]
     assert TODAY.year == 2026
+
+
+def test_an_archived_copy_is_cited_after_the_address(workspace):
+    letter = workspace / "letters" / f"{EXAMPLE_SLUG}.yaml"
+    text = letter.read_text(encoding="utf-8")
+    assert "    issued: 2023-05-13\n" in text
+    letter.write_text(text.replace(
+        "    issued: 2023-05-13\n",
+        "    issued: 2023-05-13\n    archived_url: https://web.archive.org/web/2023/kyodo\n"),
+        encoding="utf-8")
+    out = render_txt(workspace)
+    assert ("Asian Games in China, archived at https://web.archive.org/web/2023/kyodo "
+            "(accessed September 5, 2023).") in out

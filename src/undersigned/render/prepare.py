@@ -264,6 +264,9 @@ def cite_nodes(source: Source, cite: Citation, date_format: str, ibid: bool = Fa
         link = _link(source)
         if link is not None:
             p.add(link)
+        if source.archived_url:
+            p.add(Text("archived at "), Span("link", [Text(source.archived_url)],
+                                             source.archived_url))
         if source.accessed:
             p.tail(f" (accessed {format_date(source.accessed, date_format)})")
     if cite.suffix:
