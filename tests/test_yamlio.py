@@ -207,3 +207,9 @@ def test_fast_reader_agrees_with_the_parser(text):
     fast = scan_canonical_roster(text, "r.yaml")
     assert fast is not None
     assert shape(fast) == shape(parse_yaml(text, "r.yaml"))
+
+
+def test_folded_scalars_read_as_yaml_defines_them():
+    from undersigned.yamlio import parse_yaml
+
+    assert parse_yaml("a: >-\n  one two\n  three\n\n  four\n", "f") == {"a": "one two three\nfour"}

@@ -152,6 +152,10 @@ def parse_yaml(text: str, display: str):
                 pos = pos_of(event.start_mark)
                 if isinstance(event, ScalarEvent):
                     node = resolve_plain(event.value) if event.style is None else event.value
+                    if event.style == ">":
+                        # ruamel's round-trip scanner marks each fold with BEL (to re-emit it);
+                        # the reader refuses BEL in a file, so every one here is such a mark.
+                        node = node.replace("\a", "")
                     if isinstance(node, str) and _SURROGATE.search(node):
                         node = _join_surrogates(node, pos)
                 elif isinstance(event, MappingStartEvent):
