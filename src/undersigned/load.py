@@ -102,19 +102,29 @@ class Reader:
 
     def fields(self, node: RawMap, spec: dict[str, schema.Field], what: str,
                extra: tuple[str, ...] = ()) -> tuple[dict, dict[str, Pos]]:
-        """Check a flat mapping against a spec; returns (values, positions of the keys)."""
-        self.unknown_keys(node, (*spec, *extra), what)
+        """Check a flat mapping against a spec; returns (values, positions of the keys).
+
+        Walks the keys present (a roster entry has a handful of its thirteen fields), then
+        checks the required ones: this runs once per signatory, 50,000 times on a big roster.
+        """
         values: dict = {}
         positions: dict[str, Pos] = {}
-        for name, field in spec.items():
-            if name not in node or node[name] is None:
-                if field.required:
-                    self.error(node.pos, "missing-field",
-                               f"{what} needs '{name}:' ({field.doc.rstrip('.')})")
+        unknown = False
+        for name, value in node.items():
+            field = spec.get(name)
+            if field is None:
+                unknown = unknown or name not in extra
                 continue
-            value, vpos = node[name], node.value_pos[name]
+            if value is None:
+                continue
             positions[name] = node.key_pos[name]
-            values[name] = self.convert(value, vpos, field, f"'{name}' of {what}")
+            values[name] = self.convert(value, node.value_pos[name], field, f"'{name}' of {what}")
+        if unknown:
+            self.unknown_keys(node, (*spec, *extra), what)
+        for name, field in spec.items():
+            if field.required and node.get(name) is None:
+                self.error(node.pos, "missing-field",
+                           f"{what} needs '{name}:' ({field.doc.rstrip('.')})")
         return values, positions
 
     def convert(self, value, pos: Pos, field: schema.Field, what: str):

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import schema
-from .collation import acronym_of, identity_key, numbers_differ, sort_key
+from .collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
 from .inline import FIELDS, links, note_refs
 from .load import load_letter, load_roster
 from .model import (
@@ -331,7 +331,7 @@ def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
 
     out: list[Problem] = []
     live = [s for s in signatories if s.status != "withdrawn"]
-    keys = [identity_key(s.name) for s in live]
+    keys = identity_keys([s.name for s in live])
     seen: dict[str, Signatory] = {}
     for s, key in zip(live, keys, strict=True):
         if key in seen:
