@@ -273,8 +273,10 @@ def list_(letter, fmt, status, kind, stale):
         return
     if fmt == "csv":
         out = io.StringIO()
+        # CRLF, as RFC 4180 has it: the writer then also quotes a value holding a lone \r,
+        # which a spreadsheet would otherwise take for the end of the row.
         writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"],
-                                lineterminator="\n")
+                                lineterminator="\r\n")
         writer.writeheader()
         # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
         writer.writerows({k: spreadsheet_safe(v) if isinstance(v, str) else v
