@@ -508,7 +508,8 @@ def _longest_increasing(seq: list[int]) -> set[int]:
     return keep
 
 
-_WORDS = re.compile(r"\s+|\S+")
+# words, runs of spaces, and footnote calls on their own: "returns.[^a]" → "returns.", "[^a]"
+_WORDS = re.compile(r"\s+|\[\^[^\]\s]*\]|(?:(?!\[\^)\S)+")
 
 
 def word_diff(old: str, new: str) -> list[WordOp]:
@@ -899,7 +900,8 @@ def _plain(text: str, **_) -> str:
 
 
 def _words(ops: list[WordOp], deleted: Callable[[str], str], inserted: Callable[[str], str],
-           equal: Callable[[str], str] = lambda t: t, context: int = CONTEXT_WORDS) -> str:
+           equal: Callable[[str], str] = lambda t: t, context: int = CONTEXT_WORDS,
+           separator: str = "") -> str:
     """Render a word diff, keeping `context` unchanged words around each change."""
     out: list[str] = []
     last = len(ops) - 1
@@ -907,6 +909,8 @@ def _words(ops: list[WordOp], deleted: Callable[[str], str], inserted: Callable[
         if op.op == "delete":
             out.append(deleted(op.text))
         elif op.op == "insert":
+            if k and ops[k - 1].op == "delete" and separator:
+                out.append(separator)
             out.append(inserted(op.text))
         else:
             out.append(equal(_elide(op.text, context, k > 0, k < last)))
@@ -1178,7 +1182,7 @@ def format_markdown(result: Diff) -> str:
                 body += [f"  - {_md_change(ch)}" for ch in c.changes]
                 if c.words:
                     text = _words(c.words, lambda t: _wrap(t, "~~"), lambda t: _wrap(t, "**"),
-                                  md_escape)
+                                  md_escape, separator=" ")
                     body += ["", f"  > {text}", ""]
             for c in b.added:
                 body += [f"- **{md_escape(_block_label(c))}** added", "",
@@ -1196,7 +1200,9 @@ def format_markdown(result: Diff) -> str:
             lines += _details("Paragraphs: " + ", ".join(heads), body)
         e = d.endorsements
         if e.text_changed:
-            lines.append(f"⚠️ {md_escape(_endorsement_sentence(e))}")
+            sentence = _endorsement_sentence(e)
+            mark = "⚠️" if e.invalidated else "ℹ️"
+            lines.append(f"{mark} {md_escape(sentence[0].upper() + sentence[1:])}")
             lines.append("")
     spec = result.spec or f"{result.base} {result.head}"
     while lines and lines[-1] == "":

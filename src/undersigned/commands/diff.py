@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from ..diff import diff_revisions, format_json, format_markdown, format_text
-from ..gitio import Repository
+from ..gitio import NotARepositoryError, Repository
 from ..workspace import find_root
 
 
@@ -82,10 +81,16 @@ def diff(args, fmt):
     """
     cwd = Path.cwd()
     root = find_root(cwd)
-    if root is None:
-        raise click.UsageError("no workspace here (no letters/ directory in this directory or "
-                               "above); run inside a workspace or `undersigned init DIR`")
-    repo = Repository(root)
+    try:
+        # with every letter deleted there is no letters/ left: compare from here
+        repo = Repository(root or cwd)
+    except NotARepositoryError:
+        if root is None:
+            raise click.UsageError("no workspace here (no letters/ directory in this directory "
+                                   "or above); run inside a workspace or `undersigned init DIR`"
+                                   ) from None
+        raise
+    root = repo.root
     revisions, slugs, unknown = split_arguments(args, repo, root, cwd)
     changes = repo.resolve_range(*revisions)
     for arg in unknown:  # perhaps a letter deleted since, which only the revisions hold
@@ -105,8 +110,8 @@ def diff(args, fmt):
 
 
 def _colour() -> bool:
-    """Colour only on a terminal (and not under NO_COLOR), unless the caller forced it."""
+    """Colour on a terminal, as click decides it (and not under NO_COLOR unless forced)."""
     forced = click.get_current_context().color
-    if forced is not None:
-        return forced
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if forced is None and os.environ.get("NO_COLOR"):
+        return False
+    return not click.utils.should_strip_ansi(click.get_text_stream("stdout"), forced)
