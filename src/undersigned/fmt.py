@@ -20,7 +20,8 @@ INDENT = 2
 # has that are not listed keep their relative order after the listed ones.
 LETTER_ORDER = ("kind", "title", "lang", "date", "place", "addressees", "cc", "subject",
                 "salutation", "body", "closing", "signatures", "style", "footnotes", "sources")
-BLOCK_ORDER = ("paragraph", "heading", "quote", "list", "ordered", "id")
+# A block's `id` comes first: it names the block, and stays in sight above a long paragraph.
+BLOCK_ORDER = ("id", "paragraph", "heading", "quote", "list", "ordered")
 SIGNATURES_ORDER = ("heading", "note", "sections", "group_by")
 AUTHOR_ORDER = ("name", "affiliation")
 ROSTER_ORDER = ("as_of", "signatories")

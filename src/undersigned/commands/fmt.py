@@ -55,6 +55,18 @@ def collect_files(paths: tuple[str, ...], cwd: Path) -> list[Path]:
     return unique
 
 
+def _writing(path: Path, check: bool):
+    """The roster's lock, held from reading to writing: `sign` commands edit rosters under it,
+    and an entry they add while the roster is being formatted would otherwise be lost."""
+    import contextlib
+
+    from ..rosterfile import locked
+
+    if check or path.parent.name != "signatories":
+        return contextlib.nullcontext()
+    return locked(path.with_name(path.name.replace(".private.yaml", ".yaml")))
+
+
 def unified_diff(before: str, after: str, name: str) -> str:
     """A unified diff like `git diff` prints, `a/` and `b/` prefixes included."""
     lines = list(difflib.unified_diff(before.splitlines(keepends=True),
@@ -95,9 +107,10 @@ def fmt(paths, check):
     for path in files:
         name = display_path(path, cwd)
         try:
-            result = format_file(path, name)
-            if result.changed and not check:
-                write_atomic(path, result.after)
+            with _writing(path, check):
+                result = format_file(path, name)
+                if result.changed and not check:
+                    write_atomic(path, result.after)
         except UndersignedError as e:
             click.echo(f"Error: {e}", err=True)
             failed += 1
