@@ -392,3 +392,35 @@ def test_colour_is_only_added_through_the_style_function():
 
     coloured = format_text(result, click.style)
     assert "\x1b[" in coloured and click.unstyle(coloured) != plain  # no markers in colour
+
+
+# --- property: the fast roster comparison agrees with the models --------------------------------
+
+NAMES = st.sampled_from(["David Alton", "Lee Yanghee", "HanVoice", "Han Voice", "ACAT UK",
+                         "ACAT - UK", "Human Rights Watch (HRW)", "Viet Tan", "THINK",
+                         "Amnesty International", "Amnesty Internationale"])
+
+
+def _roster(entries: list[tuple[str, str, str, str]], as_of: str) -> str:
+    blocks = []
+    for name, kind, status, title in entries:
+        lines = [f"  - name: {name}", f"    kind: {kind}"]
+        if title:
+            lines.append(f"    title: {title}")
+        lines += ["    signed_on: 2023-09-20", f"    status: {status}"]
+        blocks.append("\n".join(lines) + "\n")
+    return f"as_of: {as_of}\nsignatories:\n" + "\n".join(blocks)
+
+
+ENTRY = st.tuples(NAMES, st.sampled_from(["individual", "organization"]),
+                  st.sampled_from(["confirmed", "pending", "withdrawn"]),
+                  st.sampled_from(["", "Director", "Chair"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ENTRY, max_size=6), st.lists(ENTRY, max_size=6), st.booleans())
+def test_property_fast_roster_diff_equals_the_model_diff(a, b, moved):
+    """Whatever the two rosters hold (duplicates, renames, withdrawals), both paths agree."""
+    old = _roster(a, "2023-09-21")
+    new = _roster(list(reversed(b)) if moved else b, "2023-09-22" if moved else "2023-09-21")
+    compare(letter_a=None, letter_b=None, roster_a=old, roster_b=new)

@@ -614,15 +614,34 @@ def _signatory_changes(a: Signatory, b: Signatory) -> list[FieldChange]:
     return out
 
 
+def _fields_of(s: Signatory) -> tuple:
+    return tuple(getattr(s, attr) for attr, _ in SIGNATORY_FIELDS)
+
+
 def _diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChanges:
-    by_key: dict[str, list[int]] = {}
-    for i, s in enumerate(old):
-        by_key.setdefault(identity_key(s.name), []).append(i)
+    # identical entries first (so a duplicate added next to an entry is the one added), then
+    # entries with the same identity key, then close names (renames)
     pairs: list[tuple[int, int]] = []
     matched_old: set[int] = set()
-    unmatched_new: list[int] = []
+    rest_new: list[int] = []
+    same: dict[tuple, list[int]] = {}
+    for i, s in enumerate(old):
+        same.setdefault(_fields_of(s), []).append(i)
     for j, s in enumerate(new):
-        candidates = by_key.get(identity_key(s.name))
+        candidates = same.get(_fields_of(s))
+        if candidates:
+            i = candidates.pop(0)
+            pairs.append((i, j))
+            matched_old.add(i)
+        else:
+            rest_new.append(j)
+    by_key: dict[str, list[int]] = {}
+    for i, s in enumerate(old):
+        if i not in matched_old:
+            by_key.setdefault(identity_key(s.name), []).append(i)
+    unmatched_new: list[int] = []
+    for j in rest_new:
+        candidates = by_key.get(identity_key(new[j].name))
         if candidates:
             i = candidates.pop(0)
             pairs.append((i, j))
@@ -675,7 +694,8 @@ def _diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChang
 
 
 def _signatory_order(c: SignatoryChange):
-    return (c.kind != "individual", sort_key(Signatory(c.name, c.kind, None)), c.name)
+    return (c.kind != "individual", sort_key(Signatory(c.name, c.kind, None)), c.name,
+            c.status, c.title or "", [(ch.field, ch.old or "", ch.new or "") for ch in c.changes])
 
 
 # --- comparing texts (what git gives us) --------------------------------------------------------
