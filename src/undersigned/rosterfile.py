@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 
 from .collation import sort_key
@@ -690,10 +691,24 @@ def locked(roster: Path, timeout: float | None = None):
     fd = os.open(lock_path(roster), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_stale_temporaries(roster)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _remove_stale_temporaries(roster: Path) -> None:
+    """Delete the temporary files of writes that a killed process left behind.
+
+    The roster and its private file are only written under the roster's lock, which the
+    caller holds: any temporary file of theirs that exists now belongs to a dead writer.
+    """
+    private = roster.name.removesuffix(".yaml") + ".private.yaml"
+    for name in (roster.name, private):
+        for stale in roster.parent.glob(f".{glob_escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
