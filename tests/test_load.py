@@ -65,7 +65,7 @@ def test_the_example_roster_loads_without_problems():
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     assert letter_problems(tmp_path, LETTER + "  - [unclosed\n") == [
-        "l.yaml:6:1: error: yaml-syntax: expected ',' or ']', but got '<stream end>' while "
+        "l.yaml:6:1: error: yaml-syntax: did not find expected ',' or ']' while "
         "parsing a flow sequence (it started on line 5); check quoting and indentation"]
 
 

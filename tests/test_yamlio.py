@@ -80,10 +80,11 @@ def test_too_large(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("a: b\nc: [1, 2\nd: e\n",
-     "f.yaml:3:2: error: yaml-syntax: expected ',' or ']', but got ':' while parsing a flow "
+     "f.yaml:3:2: error: yaml-syntax: did not find expected ',' or ']' while parsing a flow "
      "sequence (it started on line 2); check quoting and indentation"),
     ("title: x\n  kind: y\n",
-     "f.yaml:2:7: error: yaml-syntax: mapping values are not allowed here; check quoting and "
+     "f.yaml:2:7: error: yaml-syntax: mapping values are not allowed in this context; check "
+     "quoting and "
      "indentation"),
     ("a:\n\tb: c\n",
      "f.yaml:2:1: error: yaml-syntax: a tab is used for indentation; YAML needs spaces"),

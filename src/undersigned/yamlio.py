@@ -101,20 +101,17 @@ def resolve_plain(value: str):
 def parse_yaml(text: str, display: str):
     """Parse YAML text into RawMap/RawList/scalars with positions.
 
-    Only ruamel.yaml's parser is used, never its constructor: no tag can create an object,
-    aliases are refused (no alias bombs), duplicate keys are located.
+    Only a parser's events are used, never a constructor: no tag can create an object,
+    aliases are refused (no alias bombs), duplicate keys are located. The events come from
+    libyaml (PyYAML's C parser) when it is available — twenty times faster than a pure-Python
+    parser, which matters for start-up and for hand-formatted rosters — else from
+    ruamel.yaml's parser. Both give the same events, marks and errors for our purposes.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.events import (
-        AliasEvent,
-        DocumentStartEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-    )
+    events, MarkedYAMLError, YAMLError = _event_source(text)
+    AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent = (
+        "AliasEvent", "DocumentStartEvent", "MappingEndEvent", "MappingStartEvent")
+    ScalarEvent, SequenceEndEvent, SequenceStartEvent = (
+        "ScalarEvent", "SequenceEndEvent", "SequenceStartEvent")
 
     if "\t" in text:
         for n, line in enumerate(text.splitlines(), 1):
@@ -131,34 +128,35 @@ def parse_yaml(text: str, display: str):
     root = None
     documents = 0
     try:
-        for event in YAML(typ="rt", pure=True).parse(text):
-            if isinstance(event, DocumentStartEvent):
+        for event in events:
+            kind = type(event).__name__
+            if kind == DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise LoadError([pos_of(event.start_mark).error(
                         "yaml-syntax", "more than one YAML document ('---'); keep one per file")])
                 continue
-            if isinstance(event, AliasEvent):
+            if kind == AliasEvent:
                 raise LoadError([pos_of(event.start_mark).error(
                     "yaml-alias",
                     f"alias *{event.anchor} is not allowed; write the value out in full")])
             tag = getattr(event, "tag", None)
-            if tag is not None and isinstance(event, ScalarEvent | MappingStartEvent |
-                                              SequenceStartEvent):
+            if tag is not None and kind in (ScalarEvent, MappingStartEvent, SequenceStartEvent):
                 shown = tag.replace("tag:yaml.org,2002:", "!!")
                 raise LoadError([pos_of(event.start_mark).error(
                     "yaml-tag", f"tag {shown} is not allowed; remove it")])
-            if isinstance(event, ScalarEvent | MappingStartEvent | SequenceStartEvent):
+            if kind in (ScalarEvent, MappingStartEvent, SequenceStartEvent):
                 pos = pos_of(event.start_mark)
-                if isinstance(event, ScalarEvent):
-                    node = resolve_plain(event.value) if event.style is None else event.value
+                if kind == ScalarEvent:
+                    # plain style is None in ruamel's events and "" in libyaml's
+                    node = event.value if event.style else resolve_plain(event.value)
                     if event.style == ">":
                         # ruamel's round-trip scanner marks each fold with BEL (to re-emit it);
                         # the reader refuses BEL in a file, so every one here is such a mark.
                         node = node.replace("\a", "")
                     if isinstance(node, str) and _SURROGATE.search(node):
                         node = _join_surrogates(node, pos)
-                elif isinstance(event, MappingStartEvent):
+                elif kind == MappingStartEvent:
                     node = RawMap(pos)
                 else:
                     node = RawList(pos)
@@ -186,7 +184,7 @@ def parse_yaml(text: str, display: str):
                     else:
                         key = pending_key[-1]
                         # `key:` alone is null; the parser marks it at the next line's start
-                        if node is None and isinstance(event, ScalarEvent) and not event.value:
+                        if node is None and kind == ScalarEvent and not event.value:
                             pos = parent.key_pos[key]
                         parent[key] = node
                         parent.value_pos[key] = pos
@@ -198,7 +196,7 @@ def parse_yaml(text: str, display: str):
                             "never needs this — check the brackets and indentation")])
                     stack.append(node)
                     pending_key.append(None)
-            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            elif kind in (MappingEndEvent, SequenceEndEvent):
                 stack.pop()
                 pending_key.pop()
     except MarkedYAMLError as e:
@@ -237,6 +235,20 @@ def _join_surrogates(value: str, pos: Pos) -> str:
         raise LoadError([pos.error(
             "yaml-syntax", "an escape between \\ud800 and \\udfff is half of a character; "
             "write the character itself (or \\U and eight hex digits)")]) from None
+
+
+def _event_source(text: str):
+    """(events, marked-error class, base error class) from libyaml if present, else ruamel."""
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - pyyaml is a dependency; stay usable without it
+        yaml = None
+    if yaml is not None and getattr(yaml, "__with_libyaml__", False):
+        return yaml.parse(text, Loader=yaml.CSafeLoader), yaml.MarkedYAMLError, yaml.YAMLError
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    return YAML(typ="rt", pure=True).parse(text), MarkedYAMLError, YAMLError
 
 
 # --- the fast reader of the canonical roster layout -------------------------------------------
