@@ -134,7 +134,8 @@ def test_schema_prints_the_letter_and_roster_schemas():
 
 # --- init -----------------------------------------------------------------------------------------
 
-SCAFFOLDED = [".github/workflows/undersigned.yml", ".gitignore", "letters/example-statement.yaml", "schema/letter.schema.json",
+SCAFFOLDED = [".github/workflows/undersigned.yml", ".gitignore",
+              "letters/example-statement.yaml", "schema/letter.schema.json",
               "schema/roster.schema.json", "signatories/example-statement.yaml",
               "templates/README.md"]
 
