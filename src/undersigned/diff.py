@@ -1091,16 +1091,24 @@ MARKER = "<!-- undersigned diff -->"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 
 
+# "@name" and "@org/team" notify people on GitHub; a zero-width space after the "@" (as an
+# entity, so the comment's text holds no invisible character) keeps them from being pinged.
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
 def md_escape(text: str) -> str:
-    """Text that GitHub shows as written: markdown punctuation escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    """Text that GitHub shows as written: markdown punctuation escaped, one line, no mention."""
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    return _MENTION.sub("@&#8203;", text)
 
 
 def md_code(text: str | None) -> str:
     if text is None:
         return "*(none)*"
-    text = text.replace("\n", " ")
-    fence = "``" if "`" in text else "`"
+    text = text.replace("\r", " ").replace("\n", " ")
+    # the fence is longer than any run of backticks inside, so the span cannot end early
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 

@@ -31,9 +31,10 @@ _CONTROL_RE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
 _CONTROL = re.compile(f"[{_CONTROL_RE}]")
 # Everything `scrub` may have to touch; text without any of these is returned as it is.
 _SCRUB = re.compile(f"[{_CONTROL_RE}\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# Everything `visible` shows as <U+XXXX>; \n and \t stay as they are.
+# Everything `visible` shows as <U+XXXX>; \n and \t stay as they are (a lone \r does not: in
+# a terminal it sends the cursor back to overwrite what was printed).
 _INVISIBLE = re.compile(
-    f"[{_CONTROL_RE}\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u061c"
+    f"[{_CONTROL_RE}\r\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u061c"
     "\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 _OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",
@@ -197,6 +198,21 @@ def scrub_tree(obj):
             if new is not value:
                 changes[f.name] = new
         return dataclasses.replace(obj, **changes) if changes else obj
+    return obj
+
+
+def visible_tree(obj):
+    """A copy of a report object (dataclasses, lists, tuples, dicts) with `visible` applied to
+    every string: for reports whose every string may come from someone else's file."""
+    if isinstance(obj, str):
+        return visible(obj)
+    if isinstance(obj, list | tuple):
+        return type(obj)(visible_tree(x) for x in obj)
+    if isinstance(obj, dict):
+        return {k: visible_tree(v) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.replace(obj, **{f.name: visible_tree(getattr(obj, f.name))
+                                           for f in dataclasses.fields(obj) if f.init})
     return obj
 
 

@@ -9,6 +9,7 @@ import click
 
 from ..diff import diff_revisions, format_json, format_markdown, format_text
 from ..gitio import NotARepositoryError, Repository
+from ..textsafety import visible_tree
 from ..workspace import find_root
 
 
@@ -101,6 +102,10 @@ def diff(args, fmt):
                                    f"letters/{slug}.yaml at {changes.base.label} or "
                                    f"{changes.head.label})")
     result = diff_revisions(repo, changes, slugs or None)
+    if fmt != "json":
+        # The revisions may come from anyone's pull request: their invisible and control
+        # characters are shown as <U+XXXX>, never sent to a terminal or a comment as they are.
+        result = visible_tree(result)
     if fmt == "json":
         click.echo(format_json(result), nl=False)
     elif fmt == "markdown":
