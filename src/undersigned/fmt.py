@@ -263,7 +263,12 @@ def parse_document(text: str, display: str, check: bool = True) -> Document:
         for event in YAML(typ="rt", pure=True).parse(text):
             start, end = getattr(event, "start_mark", None), getattr(event, "end_mark", None)
             if isinstance(event, ScalarEvent):
-                node = Scalar(event.value, event.style)
+                value = event.value
+                if event.style == ">":
+                    # ruamel's round-trip scanner marks each fold with BEL (to re-emit it); the
+                    # loader drops those marks, and so do we
+                    value = value.replace("\a", "")
+                node = Scalar(value, event.style)
                 if end.line > start.line:
                     inside = range(start.line + 1, end.line + (end.column > 0))
                     if event.style in ("|", ">"):
@@ -553,13 +558,30 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
     """
     canonical = _roster_writer()
     if canonical is not None:
-        return canonical(text, display)
+        out = canonical(text, display)
+        if out != text and not _plainly_laid_out(text):
+            # a hand-formatted roster takes the writer's slower path: prove it kept everything
+            # (cheap next to reading such a file at all)
+            _check_same(parse_document(text, display), out, display, "roster")
+        return out
     doc = parse_document(text, display)
     _sort_entries(doc)
     out = _Writer("roster").document(doc)
     if out != text:
         _check_same(doc, out, display, "roster")
     return out
+
+
+# A line outside the canonical roster layout: not blank, not a comment, and not a top-level
+# key, an entry's first line or a field whose value (if any) stays on its line.
+_NOT_CANONICAL_LINE = re.compile(
+    r"^(?!$| *#|(?:  - |    )?[A-Za-z_][\w-]*:(?:$|[ \t]*#|[ \t]+[^|>\[{&*!\s#]))", re.M)
+
+
+def _plainly_laid_out(text: str) -> bool:
+    """True when every line is in the roster's canonical one-line-per-field layout (a quick
+    look: the loader decides exactly, this only picks which files to double-check)."""
+    return not _NOT_CANONICAL_LINE.search(text)
 
 
 def _roster_writer():
