@@ -101,7 +101,7 @@ def source_text(letter: Letter, source: Source) -> tuple[str, str] | None:
     archived = archive_path(letter, source.key)
     root = letter.path.parent.parent
     if source.snapshot:
-        path = letter.path.parent / source.snapshot
+        path = snapshot_path(letter, source)
         if not path.is_file():
             raise SnapshotError(
                 f"snapshot '{source.snapshot}' of source '{source.key}' does not exist; paths "
@@ -114,6 +114,23 @@ def source_text(letter: Letter, source: Source) -> tuple[str, str] | None:
     if archived is not None and archived.is_file():
         return _shown(archived, root), read_snapshot(archived).text
     return None
+
+
+def snapshot_path(letter: Letter, source: Source) -> Path:
+    """The file a source's `snapshot:` names, which must lie under the letter's directory.
+
+    A letter comes from anyone's pull request: a snapshot at /proc/self/environ or
+    ../.git/config would have `validate` quote the closest passage of a secret in a CI log
+    (and tell, by passing, whether a guessed secret is there), and `archive` copy it.
+    """
+    path = letter.path.parent / source.snapshot
+    base = letter.path.parent.resolve()
+    if not path.resolve().is_relative_to(base):
+        raise SnapshotError(
+            f"snapshot '{source.snapshot}' of source '{source.key}' is outside the letter's "
+            f"directory; save the file under {base.name}/sources/ and point 'snapshot:' at it "
+            f"(e.g. sources/{source.key}.pdf)")
+    return path
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -324,7 +341,10 @@ def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date
                              "digits, '.', '_' and '-' only")
     meta = {"source": key, "url": source.resolved_url or "", "retrieved": today.isoformat()}
     if source.snapshot:
-        path = letter.path.parent / source.snapshot
+        try:
+            path = snapshot_path(letter, source)
+        except SnapshotError as e:
+            return ArchiveResult(key, "failed", detail=str(e))
         if not path.is_file():
             return ArchiveResult(key, "failed", detail=f"snapshot '{source.snapshot}' does not "
                                  "exist (paths are relative to the letter's directory)")
