@@ -773,8 +773,8 @@ def _diff_roster_texts(old: TextSide, new: TextSide, path: str
     b = _roster_blocks(new.roster_text) if new.roster_text is not None else ("", [])
     if a is not None and b is not None:
         counts_a, counts_b = Counter(a[1]), Counter(b[1])
-        gone = list((counts_a - counts_b).elements())
-        came = list((counts_b - counts_a).elements())
+        gone = _leftover(a[1], counts_a - counts_b)
+        came = _leftover(b[1], counts_b - counts_a)
         entries_a = _parse_blocks(gone, path, old.roster_display)
         entries_b = _parse_blocks(came, path, new.roster_display)
         if entries_a is not None and entries_b is not None:
@@ -801,6 +801,18 @@ def _diff_roster_texts(old: TextSide, new: TextSide, path: str
         return sum(s.endorsed == fp and s.status != "withdrawn" for s in new_roster.signatories)
 
     return diff_rosters(old_roster, new_roster), endorsed_full
+
+
+def _leftover(blocks: list[str], extra: Counter) -> list[str]:
+    """The blocks without an identical partner, in file order: of identical blocks, the last
+    ones (as pairing the identical entries in order leaves them)."""
+    out = []
+    for block in reversed(blocks):
+        if extra[block] > 0:
+            extra[block] -= 1
+            out.append(block)
+    out.reverse()
+    return out
 
 
 def _parse_blocks(blocks: list[str], path: str, display: str) -> list[Signatory] | None:
