@@ -493,3 +493,12 @@ def test_property_rosters_with_the_fallback_writer(data):
         assert_canonical(text, format_roster_text, roster_meaning)
     finally:
         fmt._roster_writer = original
+
+
+def test_the_repository_passes_its_own_fmt_check(workspace):
+    from click.testing import CliRunner
+
+    from undersigned.cli import cli
+
+    result = CliRunner().invoke(cli, ["fmt", "--check"])
+    assert result.exit_code == 0, result.output

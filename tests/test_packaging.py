@@ -60,7 +60,8 @@ def test_the_installed_scaffold_is_complete(installed, tmp_path):
     """Package data (scaffold files, the dot-file included) made it into the wheel."""
     run([str(installed / "undersigned"), "init", "ws"], cwd=tmp_path)
     ws = tmp_path / "ws"
-    for name in (".gitignore", "letters/example-statement.yaml", "templates/README.md",
+    for name in (".gitignore", ".github/workflows/undersigned.yml",
+                 "letters/example-statement.yaml", "templates/README.md",
                  "schema/letter.schema.json"):
         assert (ws / name).is_file(), name
     assert run([str(installed / "undersigned"), "validate", "--strict"], cwd=ws).stdout == ""
