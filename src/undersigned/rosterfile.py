@@ -302,8 +302,29 @@ class RosterText:
             yield start, self.text[start:end]
             end = start
 
+    def _memo(self, name: str) -> dict:
+        """A per-text cache: offsets hold until the text changes (a whole-file rewrite asks
+        for each entry's bounds several times; 50,000 entries make that matter)."""
+        if getattr(self, "_memo_text", None) is not self.text:
+            self._memo_text = self.text
+            self._memos: dict[str, dict] = {}
+        return self._memos.setdefault(name, {})
+
     def start_of(self, i: int) -> int:
         """Offset of entry i including the comment lines directly above it (no blank between)."""
+        memo = self._memo("start")
+        if i not in memo:
+            memo[i] = self._start_of(i)
+        return memo[i]
+
+    def end_of(self, i: int) -> int:
+        """Offset just after entry i's last line: its fields and the comments among them."""
+        memo = self._memo("end")
+        if i not in memo:
+            memo[i] = self._end_of(i)
+        return memo[i]
+
+    def _start_of(self, i: int) -> int:
         floor = self._next_line(self.entries[i - 1].item) if i > 0 else 0
         start = self.entries[i].item
         for line_start, line in self._lines_back(start, floor):
@@ -312,8 +333,7 @@ class RosterText:
             start = line_start
         return start
 
-    def end_of(self, i: int) -> int:
-        """Offset just after entry i's last line: its fields and the comments among them."""
+    def _end_of(self, i: int) -> int:
         body = self._next_line(self.entries[i].item)
         if i + 1 < len(self.entries):
             limit = self.start_of(i + 1)
@@ -330,6 +350,12 @@ class RosterText:
 
     def fields(self, i: int) -> list[tuple[str | None, int, int]]:
         """Entry i's lines as (key, start, end); key None for comments and continuation lines."""
+        memo = self._memo("fields")
+        if i not in memo:
+            memo[i] = self._fields(i)
+        return memo[i]
+
+    def _fields(self, i: int) -> list[tuple[str | None, int, int]]:
         start, end = self.entries[i].item, self.end_of(i)
         raw = self.entries[i].raw
         first = self.line_of(start) if raw is not None else 0
