@@ -89,9 +89,15 @@ RULES = {
 }
 
 
-def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None
+def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
+                      warnings: bool = True
                       ) -> tuple[Letter | None, Roster | None, list[Problem]]:
-    """Load a letter and its roster and run every rule; returns the models and all problems."""
+    """Load a letter and its roster and run every rule; returns the models and all problems.
+
+    `warnings=False` skips the roster checks that can only warn (near duplicates, order,
+    suspicious text) — what `render` needs, since only errors stop it — which is most of
+    the time on a roster of tens of thousands.
+    """
     today = today or dt.date.today()
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
@@ -110,7 +116,7 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None
 
         problems += check_quotations(letter)
     if roster is not None:
-        problems += check_roster(roster, today)
+        problems += check_roster(roster, today, warnings)
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
@@ -273,8 +279,10 @@ def _check_source(source, today: dt.date) -> list[Problem]:
     return out
 
 
-def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
-    """Roster rules: dates, e-mails, duplicates, order, the 'as of' date."""
+def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[Problem]:
+    """Roster rules: dates, e-mails, duplicates, order, the 'as of' date.
+
+    `warnings=False` skips the checks that can only warn (see check_letter_file)."""
     out: list[Problem] = []
     latest = None
     for s in roster.signatories:
@@ -309,9 +317,10 @@ def check_roster(roster: Roster, today: dt.date) -> list[Problem]:
             out.append(roster.field_pos["as_of"].error(
                 "as-of-stale", f"as_of {roster.as_of} is earlier than the latest confirmed "
                 f"signature ({latest}); set it to {latest}"))
-    out += _check_duplicates(roster.signatories)
-    out += _check_order(roster.signatories)
-    out += check_text(roster)
+    out += _check_duplicates(roster.signatories, fuzzy=warnings)
+    if warnings:
+        out += _check_order(roster.signatories)
+        out += check_text(roster)
     return out
 
 
@@ -326,7 +335,7 @@ def email_problem(address: str) -> str | None:
     return None
 
 
-def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
+def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[Problem]:
     from rapidfuzz import fuzz
 
     out: list[Problem] = []
@@ -343,6 +352,8 @@ def _check_duplicates(signatories: list[Signatory]) -> list[Problem]:
             ))
         else:
             seen[key] = s
+    if not fuzzy:
+        return out
     acronyms = {a: s for s in live if (a := acronym_of(s.name))}
     for s, key in zip(live, keys, strict=True):
         other = acronyms.get(key)

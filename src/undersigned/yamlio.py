@@ -24,6 +24,22 @@ class RawMap(dict):
         self.value_pos: dict[str, Pos] = {}
 
 
+class _ValuePosFromKeys(dict):
+    """Value positions of a canonical roster entry, made only when asked for: the value of
+    `key: value` starts two columns after the key's end (saves a million tuples at 50,000)."""
+
+    def __init__(self, key_pos: dict[str, Pos]):
+        super().__init__()
+        self.key_pos = key_pos
+
+    def __missing__(self, key: str) -> Pos:
+        kp = self.key_pos[key]
+        return Pos(kp.file, kp.line, kp.column + len(key) + 2)
+
+    def get(self, key, default=None):
+        return self[key] if key in self.key_pos else default
+
+
 class RawList(list):
     """A YAML sequence that remembers where it and each item start."""
 
@@ -315,13 +331,13 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                     if not entries:
                         entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
                     entry = RawMap(Pos(display, n, 5))
+                    entry.value_pos = _ValuePosFromKeys(entry.key_pos)
                     entries.append(entry)
                     entries.item_pos.append(entry.pos)
                 elif entry is None or key in entry:
                     raise NotCanonical
                 entry[key] = resolve_plain(raw)
                 entry.key_pos[key] = Pos(display, n, 5)
-                entry.value_pos[key] = Pos(display, n, 7 + len(key))
                 continue
             stripped = line.lstrip(" ")
             if not stripped or stripped.startswith("#") or not stripped.strip():
@@ -353,6 +369,7 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                 if not entries:  # the list starts at its first '-', past any comment lines
                     entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
                 entry = RawMap(Pos(display, n, 5))
+                entry.value_pos = _ValuePosFromKeys(entry.key_pos)
                 entries.append(entry)
                 entries.item_pos.append(Pos(display, n, 5))
                 col = 5

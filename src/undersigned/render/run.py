@@ -19,7 +19,7 @@ DEFAULT_FORMATS = ("docx", "html", "txt")
 
 def prepare_letter(path: Path, cwd: Path, today: dt.date) -> Prepared:
     """Validate a letter and its roster; refuse with every error if they do not validate."""
-    letter, roster, problems = check_letter_file(path, cwd, today)
+    letter, roster, problems = check_letter_file(path, cwd, today, warnings=False)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or letter is None:
         raise InvalidLetterError(errors or problems)
