@@ -12,6 +12,31 @@ from ..errors import TemplateError
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with a fast answer for the plain data classes we hand to templates.
+
+    Their public fields are data (strings, numbers, lists of more of the same), so reading
+    them is safe; everything else — any other object, any underscore name — goes through the
+    full check. On a 50,000-signatory list this halves the time of the HTML and text output.
+    """
+
+    def is_safe_attribute(self, obj, attr, value):
+        if type(obj) in _DATA_TYPES and not attr.startswith("_"):
+            return True
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def _data_types() -> frozenset[type]:
+    from ..inline import Span, Text
+    from ..model import Party
+    from .prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
+
+    return frozenset({Entry, Note, NoteCall, PBlock, Prepared, RSection, Party, Span, Text})
+
+
+_DATA_TYPES = _data_types()
+
+
 def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinja2.Environment:
     """A sandboxed environment with StrictUndefined that looks in the workspace's templates/ first.
 
@@ -19,7 +44,7 @@ def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinj
     and must never reach Python internals.
     """
     paths = [str(p) for p in (workspace_templates, BUILTIN) if p is not None and p.is_dir()]
-    return SandboxedEnvironment(
+    return _Sandbox(
         loader=jinja2.FileSystemLoader(paths),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
