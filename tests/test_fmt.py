@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from undersigned import fmt, schema
 from undersigned.diff import load_letter_text, load_roster_text
 from undersigned.errors import LoadError
+from undersigned.fileio import write_atomic
 from undersigned.fmt import (
     FormatError,
     format_file,
@@ -22,7 +23,6 @@ from undersigned.fmt import (
     format_roster_text,
     parse_document,
     quote,
-    write_atomic,
 )
 from undersigned.yamlio import parse_yaml
 

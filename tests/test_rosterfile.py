@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from undersigned import rosterfile
 from undersigned.errors import RosterError
+from undersigned.fileio import write_atomic
 from undersigned.model import Signatory
 from undersigned.rosterfile import (
     RosterText,
-    atomic_write,
     format_entry,
     format_scalar,
     insert_entries,
@@ -301,7 +301,7 @@ def test_atomic_write_replaces_and_keeps_the_mode(tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("old\n")
     os.chmod(path, 0o640)
-    atomic_write(path, "new\n")
+    write_atomic(path, "new\n")
     assert path.read_text() == "new\n"
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
@@ -315,7 +315,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
     monkeypatch.setattr(rosterfile.os, "fsync", broken)
     with pytest.raises(OSError):
-        atomic_write(path, "new\n")
+        write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
 

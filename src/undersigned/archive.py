@@ -7,15 +7,14 @@ import hashlib
 import io
 import json
 import mimetypes
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from . import __version__
 from .errors import UndersignedError
+from .fileio import write_atomic
 from .model import Letter, Source
 
 USER_AGENT = f"undersigned/{__version__} (+archive)"
@@ -309,15 +308,7 @@ class ArchiveResult:
 def write_snapshot(path: Path, snapshot: Snapshot) -> None:
     """Write a snapshot file atomically (a temporary file renamed over the target)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(format_snapshot(snapshot))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, format_snapshot(snapshot))
 
 
 def archive_letter(letter: Letter, refresh: bool = False, today: dt.date | None = None,

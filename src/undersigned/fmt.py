@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -661,33 +659,3 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     kind = file_kind(path, text)
     after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
     return Formatted(path, before, after)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file's contents all at once: a temporary file beside it, synced, then renamed."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with _suppress():
-            os.unlink(tmp)
-        raise
-    with _suppress():
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _suppress():
-    import contextlib
-
-    return contextlib.suppress(OSError)

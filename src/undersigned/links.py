@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from . import __version__
+from .fileio import write_atomic
 from .inline import links as inline_links
 from .model import Letter
 from .problems import Pos, Problem
@@ -107,15 +106,7 @@ def save_cache(path: Path, entries: dict[str, dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"version": CACHE_VERSION, "links": dict(sorted(entries.items()))},
                       indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".links.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text)
 
 
 def _fresh(entry: dict, now: dt.datetime, max_age: dt.timedelta) -> bool:

@@ -16,9 +16,10 @@ from pathlib import Path
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key, identity_keys
 from .errors import RosterError
+from .fileio import write_atomic
 from .load import load_letter, load_roster
 from .model import Citation, Letter, Signatory
-from .rosterfile import RosterText, atomic_write, locked
+from .rosterfile import RosterText, locked
 from .schema import SIGNATORY_KINDS, STATUSES
 from .textsafety import from_spreadsheet
 from .workspace import roster_path
@@ -354,7 +355,7 @@ class _Open:
     def write(self, text: str) -> None:
         if self.doc.parsed:
             rosterfile.check_parses(text, self.paths.roster.name)
-        atomic_write(self.paths.roster, text)
+        write_atomic(self.paths.roster, text)
 
 
 def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
@@ -428,7 +429,7 @@ def _private_changes(paths: Paths, changes: dict[str, dict | None],
         else:
             text = text if text.endswith("\n") else text + "\n"
             text += blocks
-    atomic_write(paths.private, text, mode=0o600)
+    write_atomic(paths.private, text, mode=0o600)
 
 
 def private_contacts(paths: Paths) -> dict[str, dict]:

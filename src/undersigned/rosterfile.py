@@ -8,7 +8,6 @@ import datetime as dt
 import fcntl
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
@@ -737,32 +736,3 @@ def _remove_stale_temporaries(roster: Path) -> None:
                 stale.unlink()
 
 
-def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
-    """Replace `path` with `text` so that a reader sees the old file or the new, never a mix.
-
-    A temporary file in the same directory is written, flushed to disk, then renamed over the
-    old one; the directory is synced so the rename survives a crash.
-    """
-    data = text.encode("utf-8")
-    if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import UndersignedError
-from ..fmt import format_file, write_atomic
+from ..fileio import write_atomic
+from ..fmt import format_file
 from ..workspace import display_path, find_root, resolve_letter, roster_path
 
 

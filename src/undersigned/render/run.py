@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import InvalidLetterError
+from ..fileio import write_atomic
 from ..problems import Severity
 from ..validate import check_letter_file
 from ..workspace import find_root
@@ -63,22 +62,3 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
         write_atomic(target, data)
         written.append(target)
     return written
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory, fsync, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0600); give it the mode a normal write would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
