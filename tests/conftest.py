@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's example workspace copied into tmp_path, and a pinned 'today'."""
+"""Shared fixtures: the example workspace copied into tmp_path, and a pinned 'today'."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Directory order and name matching: the collation keys the renderer sorts by and the validator checks."""
+"""Directory order and name matching: the collation keys the renderer and the validator use."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _PARENS = re.compile(r"\([^()]*\)")
 
 
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a text: 'ACAT - Belgique' → 'acat belgique'."""
+    """Case-, accent- and punctuation-free form of a text: 'ACAT - Belgique' → 'acat belgique'."""
     if not text.isascii():  # most names are ASCII: skip the per-character pass for them
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,4 +1,4 @@
-"""Inline markup of body text: footnote calls, emphasis, links, roster counts — parsed once, rendered thrice."""
+"""Inline markup of body text: footnote calls, emphasis, links, roster counts; parsed once."""
 
 from __future__ import annotations
 

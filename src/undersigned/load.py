@@ -17,8 +17,8 @@ from .model import (
     Party,
     Roster,
     Section,
-    SignatureStyle,
     Signatory,
+    SignatureStyle,
     Source,
     TextPart,
 )

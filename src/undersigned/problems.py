@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -24,7 +24,8 @@ class Problem:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.rule}: {self.message}"
+        return (f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.rule}: "
+                f"{self.message}")
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -1,4 +1,4 @@
-"""The field specification of letters and rosters: one table that drives the loader and the JSON Schema."""
+"""The fields of letters and rosters: one table drives the loader and the JSON Schema."""
 
 from __future__ import annotations
 

@@ -30,7 +30,10 @@ from .workspace import display_path, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
-UN_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\((?:[0-9]{4}|[IVXLC]+)\))?)+\Z")
+UN_SYMBOL = re.compile(
+    r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?"  # the organ: A, S, E, CAT, CEDAW, E/CN.4 …
+    r"(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\((?:[0-9]{4}|[IVXLC]+)\))?)+\Z"  # /25/CRP.1
+)
 FUZZY_THRESHOLD = 90
 FUZZY_WINDOW = 6
 
@@ -175,7 +178,8 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
                     out.append(part.field_pos.get("cite", part.pos).error(
                         "source-undefined",
                         f"footnote '{note.key}' cites '{part.cite}', which is not under "
-                        f"'sources:'; define it or fix the key{_suggest(part.cite, letter.sources)}",
+                        f"'sources:'; define it or fix the key"
+                        f"{_suggest(part.cite, letter.sources)}",
                     ))
             else:
                 out += _check_inline(letter, part.text, part.pos, None)
@@ -305,9 +309,8 @@ def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[
             out.append(s.field_pos["withdrawn_on"].error(
                 "withdrawn-date", f"{s.name}: withdrawn_on {s.withdrawn_on} is before "
                 f"signed_on {s.signed_on}; correct one of the two dates"))
-        if s.email:
-            if problem := email_problem(s.email):
-                out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))
+        if s.email and (problem := email_problem(s.email)):
+            out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))
     if roster.as_of:
         if roster.as_of > today:
             out.append(roster.field_pos["as_of"].error(

@@ -1,4 +1,4 @@
-"""Reading YAML safely into position-carrying raw nodes, and the fast reader of canonical rosters."""
+"""Reading YAML safely into raw nodes that keep positions; the fast canonical roster reader."""
 
 from __future__ import annotations
 
@@ -62,11 +62,14 @@ def read_text(path: Path, display: str) -> str:
             )])
         data = path.read_bytes()
     except FileNotFoundError:
-        raise LoadError([pos.error("file-missing", "no such file; check the path or slug")]) from None
+        raise LoadError([pos.error("file-missing", "no such file; check the path or slug")]
+                        ) from None
     except IsADirectoryError:
-        raise LoadError([pos.error("file-missing", "this is a directory, not a YAML file")]) from None
+        raise LoadError([pos.error("file-missing", "this is a directory, not a YAML file")]
+                        ) from None
     except OSError as e:
-        raise LoadError([pos.error("file-unreadable", f"cannot read the file: {e.strerror}")]) from e
+        raise LoadError([pos.error("file-unreadable", f"cannot read the file: {e.strerror}")]
+                        ) from e
     return decode(data, display)
 
 
@@ -98,7 +101,7 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
 def resolve_plain(value: str):
-    """Resolve an unquoted scalar by the YAML 1.2 core schema; dates stay strings (we parse them)."""
+    """Resolve an unquoted scalar by the YAML 1.2 core schema; dates stay text (checked later)."""
     if value in _NULLS:
         return None
     if value in _TRUES:
@@ -221,7 +224,8 @@ def parse_yaml(text: str, display: str):
         what = " ".join(x for x in (e.problem, e.context) if x)
         if e.context_mark and mark and e.context_mark.line != mark.line:
             what += f" (it started on line {e.context_mark.line + 1})"
-        raise LoadError([pos.error("yaml-syntax", f"{what}; check quoting and indentation")]) from None
+        raise LoadError([pos.error("yaml-syntax", f"{what}; check quoting and indentation")]
+                        ) from None
     except YAMLError as e:
         offset = getattr(e, "position", None)
         pos = Pos(display, 1, 1)
@@ -274,7 +278,8 @@ _ITEM = re.compile(r"  - ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 _FIELD = re.compile(r"    ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 # The common line of a roster entry: a key and a plain scalar with nothing YAML could read
 # specially ('#', ':', quotes, brackets…); every other line takes the careful path below.
-_FAST_LINE = re.compile(r"(  - |    )([A-Za-z_][\w-]*): ([^\s\"'\[\]{}>|*&!%@`#,?:\-][^#:\t]*?) *\Z")
+_FAST_LINE = re.compile(
+    r"(  - |    )([A-Za-z_][\w-]*): ([^\s\"'\[\]{}>|*&!%@`#,?:\-][^#:\t]*?) *\Z")
 _PLAIN_BAD_START = set("[]{}>|*&!%@`\"'#,?:-")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?:\s+#.*)?\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\s+#.*)?\Z')

@@ -176,6 +176,7 @@ def test_docx_is_valid_xml_that_python_docx_reads_back(hostile_root):
     assert not CONTROL.search(text)
 
 
+@pytest.mark.consumers
 def test_libreoffice_opens_the_hostile_docx(hostile_root, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

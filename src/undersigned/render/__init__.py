@@ -1,1 +1,1 @@
-"""Rendering: prepare a letter once (numbered notes, formatted citations), then write each format."""
+"""Rendering: prepare a letter once (numbered notes, citations), then write each format."""

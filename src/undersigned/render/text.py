@@ -1,4 +1,4 @@
-"""Plain-text output for pasting into an e-mail: blank-line paragraphs, [1] calls, notes at the end."""
+"""Plain-text output for an e-mail: blank-line paragraphs, [1] calls, notes at the end."""
 
 from __future__ import annotations
 
