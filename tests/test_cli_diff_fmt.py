@@ -157,9 +157,8 @@ def test_a_new_letter_and_committed_revisions(repo):
 
 
 def test_endorsements_of_the_earlier_text(repo):
-    fingerprint = diff_module._fingerprint_function()
-    if fingerprint is None:
-        pytest.skip("roster.fingerprint has not landed")
+    from undersigned.roster import fingerprint
+
     old = diff_module.load_letter_text(LETTER, "letters/x.yaml", "x")
     roster = ROSTER.replace("    status: confirmed\n",
                             f"    status: confirmed\n    endorsed: {fingerprint(old)}\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import hashlib
 import json
 import re
 from collections import Counter
@@ -151,13 +150,12 @@ class BodyChanges:
 class Endorsements:
     """Whether the endorsed text changed, and how many recorded endorsements that affects.
 
-    `method` is `fingerprint` when the roster module's `fingerprint(letter)` is available (the
-    value stored in a signatory's `endorsed:`), else `content` (a comparison of body, footnotes
-    and sources, which cannot be matched against `endorsed:` values).
+    `method` names how texts are compared: `fingerprint`, the value `sign` stores in a
+    signatory's `endorsed:` (roster.fingerprint), so the two can be matched.
     """
 
     text_changed: bool = False
-    method: str = "content"
+    method: str = "fingerprint"
     old_fingerprint: str | None = None
     new_fingerprint: str | None = None
     endorsed_earlier: int = 0
@@ -552,38 +550,17 @@ def word_diff(old: str, new: str) -> list[WordOp]:
 
 # endorsements
 
-def _fingerprint_function():
-    try:
-        from .roster import fingerprint
-    except ImportError:
-        return None
-    return fingerprint
-
-
-def content_fingerprint(letter: Letter) -> str:
-    """A hash of what a signatory endorses: body, footnotes and sources (not ids or layout)."""
-    data = {
-        "body": [[b.kind, b.texts, b.ordered] for b in letter.body],
-        "footnotes": {k: _parts_data(n) for k, n in letter.footnotes.items()},
-        "sources": {k: [_show(getattr(s, a)) for a, _ in SOURCE_FIELDS]
-                    for k, s in letter.sources.items()},
-    }
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
-    return "sha256:" + hashlib.sha256(blob).hexdigest()
-
-
 def _endorsements(old: Letter | None, new: Letter | None,
                   endorsed: Callable[[str], int]) -> Endorsements:
     if old is None or new is None:
         return Endorsements()
-    fingerprint = _fingerprint_function()
-    if fingerprint is not None:
-        a, b = fingerprint(old), fingerprint(new)
-        out = Endorsements(a != b, "fingerprint", a, b)
-        if out.text_changed:
-            out.endorsed_earlier = endorsed(a)
-        return out
-    return Endorsements(content_fingerprint(old) != content_fingerprint(new), "content")
+    from .roster import fingerprint
+
+    a, b = fingerprint(old), fingerprint(new)
+    out = Endorsements(a != b, "fingerprint", a, b)
+    if out.text_changed:
+        out.endorsed_earlier = endorsed(a)
+    return out
 
 
 # --- rosters ------------------------------------------------------------------------------------
