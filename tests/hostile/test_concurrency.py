@@ -17,6 +17,7 @@ from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_work
 SLOW = os.environ.get("UNDERSIGNED_SLOW") == "1"
 ROUNDS = 5 if SLOW else 2
 ADDS, WITHDRAWALS, FORMATS, IMPORTS = 8, 4, 4, 2
+DEBUG = {**os.environ, "UNDERSIGNED_DEBUG": "1"}  # a failure shows its traceback
 
 
 FIRST = ["Amber", "Basalt", "Cedar", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Indigo",
@@ -87,7 +88,7 @@ def test_concurrent_commands_lose_nothing(tmp_path):
         processes = []
         for job in jobs:
             processes.append(subprocess.Popen(job, cwd=root, stdout=subprocess.PIPE,
-                                              stderr=subprocess.PIPE, text=True))
+                                              stderr=subprocess.PIPE, text=True, env=DEBUG))
             time.sleep(chance.uniform(0, 0.08))
         for job, process in zip(jobs, processes, strict=True):
             out, err = process.communicate(timeout=120)

@@ -138,8 +138,9 @@ def test_killed_commands_leave_the_old_or_the_new_roster(tmp_path):
         done = list(pool.map(work, workers))
     runs = sum(w.runs for w in done)
     killed = sum(w.killed_running for w in done)
-    assert runs >= 8 and killed >= 4, (runs, killed)
-    assert sum(w.old for w in done) and sum(w.new for w in done), "kills all at one end"
+    stats = [(w.runs, w.killed_running, w.old, w.new, round(w.window, 3)) for w in done]
+    assert runs >= 8 and killed >= 4, stats
+    assert sum(w.old for w in done) and sum(w.new for w in done), ("kills all at one end", stats)
     for worker in done:
         # a killed process's lock does not block the next command, nor do its leftovers
         result = subprocess.run(command("sign", "add", SLUG, "--name", "Last Person",
