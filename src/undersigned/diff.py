@@ -629,14 +629,13 @@ def _diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChang
     # renames: the closest remaining names above a threshold
     if unmatched_old and unmatched_new and \
             len(unmatched_old) * len(unmatched_new) <= FUZZY_LIMIT:
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz  # (process.cdist would need NumPy; the pairs are bounded)
 
         keys_old = [identity_key(old[i].name) for i in unmatched_old]
         keys_new = [identity_key(new[j].name) for j in unmatched_new]
-        scores = process.cdist(keys_old, keys_new, scorer=fuzz.ratio,
-                               score_cutoff=RENAME_THRESHOLD)
-        ranked = sorted(((-float(scores[x][y]), x, y) for x in range(len(keys_old))
-                         for y in range(len(keys_new)) if scores[x][y]), key=lambda t: t)
+        scored = ((fuzz.ratio(a, b, score_cutoff=RENAME_THRESHOLD), x, y)
+                  for x, a in enumerate(keys_old) for y, b in enumerate(keys_new))
+        ranked = sorted((-float(score), x, y) for score, x, y in scored if score)
         used_old: set[int] = set()
         used_new: set[int] = set()
         for _, x, y in ranked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -119,4 +120,4 @@ def _colour() -> bool:
     forced = click.get_current_context().color
     if forced is None and os.environ.get("NO_COLOR"):
         return False
-    return not click.utils.should_strip_ansi(click.get_text_stream("stdout"), forced)
+    return not click.utils.should_strip_ansi(sys.stdout, forced)
