@@ -101,6 +101,8 @@ def test_html_escapes_every_hostile_text(hostile_root):
     assert_safe_html(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown as text, not an element
+    assert not re.search(r"<[^>]*onerror=", page)  # in no tag: only in escaped text
+    assert 'href="javascript' not in page.lower() and 'href="data' not in page.lower()
     assert "{{ 7*7 }}" in page and "49" not in page  # data is never a template
     assert 'href="https://example.org/?a=1&amp;b=&#34;&#39;&lt;&gt;"' in page
     assert HOSTILE["long"] in page
