@@ -425,3 +425,12 @@ def test_similar_pairs_finds_typos_at_either_end():
             "amnesty internationl"]
     found = R.similar_pairs(keys, [2, 4], 90, 6)
     assert found[2][0] == 1 and found[4][0] == 0
+
+
+def test_numbered_names_are_not_suspected_duplicates_at_the_door():
+    """'Local 12' and 'Local 13' are two signatories, as the validator also holds."""
+    from undersigned.roster import NameIndex
+
+    index = NameIndex(["Teachers Union Local 12"], lambda i: i + 1)
+    assert index.similar("Teachers Union Local 13") == []
+    assert index.similar("Teachers Union Locall 12")  # a typo is still caught

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rosterfile
-from .collation import acronym_of, fold, identity_key, identity_keys
+from .collation import acronym_of, fold, identity_key, identity_keys, numbers_differ
 from .errors import RosterError
 from .fileio import write_atomic
 from .load import load_letter, load_roster
@@ -286,7 +286,8 @@ class NameIndex:
             found[i] = self._match(i, "lookalike")
         for _, score, i in process.extract(key, self.keys, scorer=fuzz.ratio, limit=5,
                                            score_cutoff=threshold):
-            if i not in found and i != exclude and self.keys[i] != key:
+            if i not in found and i != exclude and self.keys[i] != key \
+                    and not numbers_differ(key, self.keys[i]):
                 found[i] = self._match(i, "similar", score)
         return list(found.values())
 
@@ -311,7 +312,8 @@ def similar_pairs(keys: list[str], only: Iterable[int], threshold: int, window: 
                 if j == i or keys[j] == keys[i]:
                     continue
                 score = fuzz.ratio(keys[i], keys[j], score_cutoff=threshold)
-                if score and score > best.get(i, (None, 0.0))[1]:
+                if score and score > best.get(i, (None, 0.0))[1] \
+                        and not numbers_differ(keys[i], keys[j]):
                     best[i] = (j, score)
     return best
 
