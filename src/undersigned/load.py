@@ -118,7 +118,16 @@ class Reader:
             if value is None:
                 continue
             positions[name] = node.key_pos[name]
-            values[name] = self.convert(value, node.value_pos[name], field, f"'{name}' of {what}")
+            # the common, valid cases first: no position or message is made for them
+            kind = field.type
+            if (kind == "str" and isinstance(value, str)) or (kind == "enum"
+                                                              and value in field.choices):
+                values[name] = value
+            elif kind == "date" and isinstance(value, str) and (day := parse_date(value)):
+                values[name] = day
+            else:
+                values[name] = self.convert(value, node.value_pos[name], field,
+                                            f"'{name}' of {what}")
         if unknown:
             self.unknown_keys(node, (*spec, *extra), what)
         for name, field in spec.items():

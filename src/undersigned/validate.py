@@ -377,7 +377,7 @@ def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[
     for order in orders:
         for pos, i in enumerate(order):
             for j in order[pos + 1: pos + 1 + FUZZY_WINDOW]:
-                a, b = sorted((i, j))
+                a, b = (i, j) if i < j else (j, i)
                 if keys[a] == keys[b] or (a, b) in reported:
                     continue
                 if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
@@ -423,13 +423,18 @@ def check_text(model: Letter | Roster) -> list[Problem]:
     """Rules suspicious-text (every text of a letter or roster) and mixed-script (names)."""
     out: list[Problem] = []
     if isinstance(model, Roster):  # a flat loop: rosters hold tens of thousands of entries
-        texts = ((value, s.field_pos.get(key, s.pos), f"{key} of '{visible(s.name)}'",
-                  key in _ONE_LINE)
+        # positions and names are made only for the (rare) texts that are suspicious
+        texts = ((value, s, key, key in _ONE_LINE)
                  for s in model.signatories for key in _ROSTER_TEXT
-                 if (value := getattr(s, key)))
+                 if (value := getattr(s, key)) and not (value.isascii() and value.isprintable()))
     else:
         texts = _texts(model, model.pos, None)
     for text, pos, what, one_line in texts:
+        if isinstance(pos, Signatory):
+            if not suspicious_characters(text, one_line):
+                continue
+            s, key = pos, what
+            pos, what = s.field_pos.get(key, s.pos), f"{key} of '{visible(s.name)}'"
         if found := suspicious_characters(text, one_line):
             out.append(pos.warning(
                 "suspicious-text",

@@ -108,8 +108,8 @@ def resolve_plain(value: str):
         return True
     if value in _FALSES:
         return False
-    if value[:1] not in _NUMBER_START:
-        return value
+    if value[:1] not in _NUMBER_START or (len(value) == 10 and value[4] == value[7] == "-"):
+        return value  # text, or a date (kept as text, checked later)
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -329,6 +329,8 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
     entry: RawMap | None = None
     try:
         for n, line in enumerate(text.split("\n"), 1):
+            if not line:
+                continue
             fast = _FAST_LINE.match(line)
             if fast is not None and entries is not None:
                 lead, key, raw = fast.groups()
