@@ -15,21 +15,27 @@ MAX_DEPTH = 32  # our format nests 5 deep; deeper input is hostile and slow to s
 
 
 class RawMap(dict):
-    """A YAML mapping: a dict that remembers where it and each of its keys and values start."""
+    """A YAML mapping: a dict that remembers where it and each of its keys and values start.
 
-    def __init__(self, pos: Pos):
-        super().__init__()
+    `derived_values`: value positions follow from key positions (`key: value` on one line),
+    made only when asked for — the canonical roster reader's entries, 50,000 at a time.
+    """
+
+    __slots__ = ("pos", "key_pos", "value_pos")
+
+    def __init__(self, pos: Pos, derived_values: bool = False):
         self.pos = pos
         self.key_pos: dict[str, Pos] = {}
-        self.value_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = (_ValuePosFromKeys(self.key_pos) if derived_values
+                                          else {})
 
 
 class _ValuePosFromKeys(dict):
-    """Value positions of a canonical roster entry, made only when asked for: the value of
-    `key: value` starts two columns after the key's end (saves a million tuples at 50,000)."""
+    """Value positions of a one-line `key: value`: two columns after the key's end."""
+
+    __slots__ = ("key_pos",)
 
     def __init__(self, key_pos: dict[str, Pos]):
-        super().__init__()
         self.key_pos = key_pos
 
     def __missing__(self, key: str) -> Pos:
@@ -43,8 +49,9 @@ class _ValuePosFromKeys(dict):
 class RawList(list):
     """A YAML sequence that remembers where it and each item start."""
 
+    __slots__ = ("pos", "item_pos")
+
     def __init__(self, pos: Pos):
-        super().__init__()
         self.pos = pos
         self.item_pos: list[Pos] = []
 
@@ -337,8 +344,7 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                 if lead == "  - ":
                     if not entries:
                         entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
-                    entry = RawMap(Pos(display, n, 5))
-                    entry.value_pos = _ValuePosFromKeys(entry.key_pos)
+                    entry = RawMap(Pos(display, n, 5), derived_values=True)
                     entries.append(entry)
                     entries.item_pos.append(entry.pos)
                 elif entry is None or key in entry:
@@ -375,8 +381,7 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
             if m:
                 if not entries:  # the list starts at its first '-', past any comment lines
                     entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
-                entry = RawMap(Pos(display, n, 5))
-                entry.value_pos = _ValuePosFromKeys(entry.key_pos)
+                entry = RawMap(Pos(display, n, 5), derived_values=True)
                 entries.append(entry)
                 entries.item_pos.append(Pos(display, n, 5))
                 col = 5
