@@ -128,3 +128,26 @@ def test_an_archived_copy_is_cited_after_the_address(workspace):
     out = render_txt(workspace)
     assert ("Asian Games in China, archived at https://web.archive.org/web/2023/kyodo "
             "(accessed September 5, 2023).") in out
+
+
+def test_counts_in_the_text_come_from_the_roster(workspace):
+    """"83 organisations have signed" never drifts: the number is the roster's."""
+    letter = workspace / "letters" / f"{EXAMPLE_SLUG}.yaml"
+    text = letter.read_text(encoding="utf-8")
+    assert "  - Thank you.\n" in text
+    letter.write_text(text.replace(
+        "  - Thank you.\n",
+        "  - \"{count:organizations} organizations and {count:individuals} individuals, "
+        "{count:all} in all, as of {as_of}.\"\n  - Thank you.\n"), encoding="utf-8")
+    roster = workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml"
+    entries = roster.read_text(encoding="utf-8")
+    entries = entries.replace("  - name: Viet Tan\n    kind: organization\n",
+                              "  - name: Viet Tan\n    kind: organization\n    named: false\n")
+    entries = entries.replace("  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
+                              "    status: confirmed\n",
+                              "  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
+                              "    status: pending\n")
+    roster.write_text(entries, encoding="utf-8")
+    out = render_txt(workspace)
+    # 48 organisations: one pending (not counted), one unnamed (counted, never printed)
+    assert "47 organizations and 7 individuals, 54 in all, as of September 21, 2023." in out
