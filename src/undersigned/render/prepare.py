@@ -17,6 +17,9 @@ LANGUAGE_NAMES = {
 }
 
 
+OTHER_COUNTRIES = "Other"
+
+
 @dataclass
 class NoteCall:
     """A footnote call in the body, numbered in order of first call."""
@@ -135,6 +138,9 @@ def prepare(letter: Letter, roster: Roster | None) -> Prepared:
             for s in chosen:
                 groups.setdefault(s.country and one_line(s.country), []).append(_entry(s))
             ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
+            # signatories without a country come last, under a heading of their own, so they
+            # never read as part of the country listed before them
+            ordered = [(country or OTHER_COUNTRIES, entries) for country, entries in ordered]
             sections.append(RSection(section.heading, ordered))
         else:
             sections.append(RSection(section.heading, [(None, [_entry(s) for s in chosen])]))
