@@ -35,3 +35,21 @@ def pinned_today(monkeypatch):
 
     monkeypatch.setattr(undersigned.cli, "today", lambda: TODAY)
     return TODAY
+
+
+@pytest.fixture
+def no_proxies(monkeypatch):
+    """Requests go to the local test server or a mock transport, never through a proxy."""
+    from .localserver import PROXY_VARIABLES
+
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server on 127.0.0.1 that counts its hits (tests/localserver.py)."""
+    from .localserver import LocalServer
+
+    with LocalServer() as srv:
+        yield srv

@@ -15,22 +15,12 @@ from undersigned.load import load_letter
 from undersigned.validate import check_letter_file
 
 from .conftest import TODAY
-from .localserver import HTML, PDF, PROXY_VARIABLES, LocalServer
+from .localserver import HTML, PDF
 
 DAY = dt.date(2026, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch):
-    """Requests go to the local server or a mock transport, never through a proxy."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as srv:
-        yield srv
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 
 def write_letter(root, sources: str, body: str = "Text.[^n]", cites=("s",)) -> object:

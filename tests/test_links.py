@@ -13,23 +13,11 @@ from undersigned import links as L
 from undersigned.cli import cli
 from undersigned.load import load_letter
 
-from .localserver import PROXY_VARIABLES, LocalServer
-
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.01}
 
 
-@pytest.fixture(autouse=True)
-def no_proxies(monkeypatch):
-    """Requests go to the local server or a mock transport, never through a proxy."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as srv:
-        yield srv
+pytestmark = pytest.mark.usefixtures("no_proxies")
 
 
 def check(urls, cache=None, **kw):

@@ -97,20 +97,22 @@ def test_render_is_deterministic(workspace):
     assert render_txt(workspace) == render_txt(workspace)
 
 
-def test_withdrawn_pending_and_unnamed_never_appear(workspace):
+def edit_organization(workspace, name: str, status: str = "confirmed", extra: str = "") -> None:
+    """Give one organisation of the example roster a status and extra field lines."""
     roster = workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml"
     text = roster.read_text(encoding="utf-8")
-    text = text.replace("  - name: Viet Tan\n    kind: organization\n",
-                        "  - name: Viet Tan\n    kind: organization\n    named: false\n")
-    text = text.replace("  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
-                        "    status: confirmed\n",
-                        "  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
-                        "    status: withdrawn\n    withdrawn_on: 2023-09-22\n")
-    text = text.replace("  - name: HanVoice\n    kind: organization\n    signed_on: 2023-09-21\n"
-                        "    status: confirmed\n",
-                        "  - name: HanVoice\n    kind: organization\n    signed_on: 2023-09-21\n"
-                        "    status: pending\n")
-    roster.write_text(text, encoding="utf-8")
+    entry = (f"  - name: {name}\n    kind: organization\n    signed_on: 2023-09-21\n"
+             "    status: confirmed\n")
+    assert entry in text, name
+    roster.write_text(text.replace(entry, entry.replace("status: confirmed\n",
+                                                        f"status: {status}\n{extra}")),
+                      encoding="utf-8")
+
+
+def test_withdrawn_pending_and_unnamed_never_appear(workspace):
+    edit_organization(workspace, "Viet Tan", extra="    named: false\n")
+    edit_organization(workspace, "THINK", "withdrawn", "    withdrawn_on: 2023-09-22\n")
+    edit_organization(workspace, "HanVoice", "pending")
     out = render_txt(workspace)
     for name in ("Viet Tan", "THINK", "HanVoice"):
         assert name not in out.split("Signature organizations")[1].split("[1]")[0]
@@ -139,15 +141,8 @@ def test_counts_in_the_text_come_from_the_roster(workspace):
         "  - Thank you.\n",
         "  - \"{count:organizations} organizations and {count:individuals} individuals, "
         "{count:all} in all, as of {as_of}.\"\n  - Thank you.\n"), encoding="utf-8")
-    roster = workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml"
-    entries = roster.read_text(encoding="utf-8")
-    entries = entries.replace("  - name: Viet Tan\n    kind: organization\n",
-                              "  - name: Viet Tan\n    kind: organization\n    named: false\n")
-    entries = entries.replace("  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
-                              "    status: confirmed\n",
-                              "  - name: THINK\n    kind: organization\n    signed_on: 2023-09-21\n"
-                              "    status: pending\n")
-    roster.write_text(entries, encoding="utf-8")
+    edit_organization(workspace, "Viet Tan", extra="    named: false\n")
+    edit_organization(workspace, "THINK", "pending")
     out = render_txt(workspace)
     # 48 organisations: one pending (not counted), one unnamed (counted, never printed)
     assert "47 organizations and 7 individuals, 54 in all, as of September 21, 2023." in out
