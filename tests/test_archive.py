@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from undersigned import archive as A
 from undersigned.cli import cli
+from undersigned.htmltext import html_text
 from undersigned.load import load_letter
 from undersigned.validate import check_letter_file
 
@@ -47,7 +48,7 @@ def source(key: str, url: str | None = None, **fields) -> str:
 # --- text extraction --------------------------------------------------------------------------
 
 def test_html_text_drops_scripts_styles_and_navigation():
-    text = A.html_text(HTML.decode("utf-8"))
+    text = html_text(HTML.decode("utf-8"))
     assert text == ("A report\n\nFindings\n\nThe State party should respect the principle of "
                     "non\u2011refoulement & protect everyone.\n\nSecond paragraph.\n")
 

@@ -203,5 +203,10 @@ def test_help_lists_the_commands_in_the_order_users_meet_them():
 
 
 def test_version():
+    from importlib.metadata import version
+
+    from undersigned import __version__
+
     result = invoke("--version")
-    assert result.exit_code == 0 and "version" in result.stdout
+    assert result.exit_code == 0 and f"version {__version__}" in result.stdout
+    assert version("undersigned") == __version__  # pyproject reads the one definition

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
-import mimetypes
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from . import __version__
@@ -144,6 +141,8 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _sha256(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -155,7 +154,7 @@ def extract_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as e:
         raise SnapshotError(f"{path}: cannot read the snapshot ({e})") from e
-    ctype = mimetypes.guess_type(path.name)[0] or "text/plain"
+    ctype = _guess_type(path)
     if ctype == "text/plain" or path.suffix == ".txt":
         return parse_snapshot(_decode(data, "")).text
     return extract_text(data, ctype, str(path))
@@ -168,6 +167,8 @@ def extract_text(data: bytes, content_type: str, where: str = "the source") -> s
         return pdf_text(data, where)
     head = data[:1024].lstrip().lower()
     if "html" in kind or head.startswith((b"<!doctype html", b"<html")):
+        from .htmltext import html_text
+
         return html_text(_decode(data, content_type, sniff_html=True))
     if kind.startswith("text/") or not kind:
         return _decode(data, content_type)
@@ -191,58 +192,10 @@ def _decode(data: bytes, content_type: str, sniff_html: bool = False) -> str:
     return text.removeprefix("\ufeff")
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the readable paragraphs of a page, leaving out scripts, styles and navigation."""
+def _guess_type(path: Path) -> str:
+    import mimetypes
 
-    # <head> is not skipped: browsers end it at <body> even when the page forgets to; the only
-    # text it holds is the <title>, which is worth keeping.
-    SKIP = frozenset({"script", "style", "nav", "noscript", "template", "svg", "iframe"})
-    BLOCK = frozenset({
-        "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-        "tr", "table", "section", "article", "header", "footer", "aside", "main", "blockquote",
-        "pre", "figure", "figcaption", "hr", "address", "title", "caption",
-    })
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self._buffer: list[str] = []
-        self._skipping = 0
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self._buffer).split())
-        if text:
-            self.paragraphs.append(text)
-        self._buffer.clear()
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self._skipping += 1
-        elif tag in self.BLOCK:
-            self._flush()
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCK and not self._skipping:
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self.BLOCK:
-            self._flush()
-
-    def handle_data(self, data):
-        if not self._skipping:
-            self._buffer.append(data)
-
-
-def html_text(html: str) -> str:
-    """The paragraphs of an HTML page, one per line with a blank line between them."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    return "\n\n".join(parser.paragraphs) + "\n"
+    return mimetypes.guess_type(path.name)[0] or "text/plain"
 
 
 def pdf_text(data: bytes, where: str = "the PDF") -> str:
@@ -349,7 +302,7 @@ def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date
             text = extract_file(path)
         except SnapshotError as e:
             return ArchiveResult(key, "failed", detail=str(e))
-        ctype = mimetypes.guess_type(path.name)[0] or "text/plain"
+        ctype = _guess_type(path)
         meta.update(sha256=digest, content_type=ctype, snapshot=source.snapshot)
         write_snapshot(target, Snapshot(text, meta))
         return ArchiveResult(key, "archived", target, f"from {source.snapshot}")

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from ._version import __version__
 from .errors import UndersignedError
 from .problems import Problem, Severity
 from .textsafety import visible
@@ -37,7 +38,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="undersigned")
+@click.version_option(__version__, prog_name="undersigned")
 def cli():
     """Joint advocacy letters as YAML in git: validate, keep the roster, render.
 

@@ -272,13 +272,13 @@ def check_quotations(letter: Letter) -> list[Problem]:
     checked (run `undersigned archive`); a `snapshot:` file that is missing, or cannot be read
     when a quotation needs it, is a problem.
     """
-    from .archive import SnapshotError, source_text
-
     problems: list[Problem] = []
     texts: dict[str, tuple[str, Normalised] | None] = {}
 
     def text_of(source: Source) -> tuple[str, Normalised] | None:
         if source.key not in texts:
+            from .archive import SnapshotError, source_text  # only when a quotation needs it
+
             try:
                 found = source_text(letter, source)
             except SnapshotError as e:

@@ -127,12 +127,15 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
 
 def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
     """One warning per earlier text that live signatories endorsed (not one per signatory)."""
+    endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
+    if not endorsing:
+        return []  # nothing to compare: the roster module need not even be imported
     from .roster import fingerprint
 
     current = fingerprint(letter)
     stale: dict[str, list[Signatory]] = {}
-    for s in roster.signatories:
-        if s.endorsed and s.endorsed != current and s.status != "withdrawn":
+    for s in endorsing:
+        if s.endorsed != current:
             stale.setdefault(s.endorsed, []).append(s)
     out = []
     for old, sigs in stale.items():
@@ -339,8 +342,6 @@ def email_problem(address: str) -> str | None:
 
 
 def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[Problem]:
-    from rapidfuzz import fuzz
-
     out: list[Problem] = []
     live = [s for s in signatories if s.status != "withdrawn"]
     keys = identity_keys([s.name for s in live])
@@ -357,6 +358,8 @@ def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[
             seen[key] = s
     if not fuzzy:
         return out
+    from rapidfuzz import fuzz
+
     acronyms = {a: s for s in live if (a := acronym_of(s.name))}
     for s, key in zip(live, keys, strict=True):
         other = acronyms.get(key)
