@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import LoadError
+from .gcpause import paused_gc
 from .model import (
     Author,
     Block,
@@ -353,6 +354,11 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
 def load_roster(path: Path, display: str | None = None) -> tuple[Roster | None, list[Problem]]:
     """Load a roster: the fast canonical reader first, the full YAML parser as fallback."""
     display = display or str(path)
+    with paused_gc():
+        return _load_roster(path, display)
+
+
+def _load_roster(path: Path, display: str) -> tuple[Roster | None, list[Problem]]:
     try:
         text = read_text(path, display)
         raw = scan_canonical_roster(text, display)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from . import schema
 from .collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
+from .gcpause import paused_gc
 from .inline import FIELDS, links, note_refs
 from .load import load_letter, load_roster
 from .model import (
@@ -101,7 +102,12 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
     suspicious text) — what `render` needs, since only errors stop it — which is most of
     the time on a roster of tens of thousands.
     """
-    today = today or dt.date.today()
+    with paused_gc():
+        return _check_letter_file(path, cwd, today or dt.date.today(), warnings)
+
+
+def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
+                       ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
     roster = None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import InvalidLetterError
 from ..fileio import write_atomic
+from ..gcpause import paused_gc
 from ..problems import Severity
 from ..validate import check_letter_file
 from ..workspace import find_root
@@ -60,6 +61,12 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
     renders the DOCX in a second process while this one writes the others; the bytes are the
     same either way.
     """
+    with paused_gc():  # tens of thousands of entries are built at once; see gcpause
+        return _render_letter(path, formats, out_dir, cwd, today, width, parallel)
+
+
+def _render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path,
+                   today: dt.date, width: int | None, parallel: bool | None) -> list[Path]:
     doc = prepare_letter(path, cwd, today)
     root = find_root(path.parent) or path.parent.parent
     templates = root / "templates"
