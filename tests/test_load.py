@@ -299,3 +299,22 @@ def test_roster_fast_and_slow_paths_give_the_same_model(tmp_path):
 ], ids=["status", "signed_on", "named", "as_of", "unknown", "no-list"])
 def test_roster_problems(tmp_path, text, expected):
     assert formatted(load_roster(write(tmp_path, text, "r.yaml"), "r.yaml")[1]) == [expected]
+
+
+def test_paused_gc_restores_the_collector_as_it_was():
+    import gc
+
+    from undersigned.gcpause import paused_gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # left off by whoever turned it off
+    finally:
+        gc.enable()
