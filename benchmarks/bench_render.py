@@ -107,8 +107,21 @@ def main() -> None:
                     + best_of(runs, [pandoc, str(md), "-t", "plain", "-o", "p.txt"], root)
                 print(f"{n or 'example':>10} {t_ours:>16.2f}s {t_docx:>11.2f}s {t_all:>12.2f}s "
                       f"{t_ours / t_docx:>17.2f}")
+                if n is None:
+                    floor(runs, root, t_docx)
             else:
                 print(f"{n or 'example':>10} {t_ours:>16.2f}s  (pandoc not installed)")
+
+
+def floor(runs: int, root: Path, t_docx: float) -> None:
+    """What importing the libraries alone costs a fresh process, before any work.
+
+    The example's render can be no faster than this: click + python-docx (the DOCX side, run
+    in a second process) and click + Jinja2 (the HTML and text side) each have to load.
+    """
+    for libs in ("click, docx", "click, jinja2", "click, docx, jinja2"):
+        t = best_of(max(runs, 5), [sys.executable, "-c", f"import {libs}"], root)
+        print(f"{'':>10} import {libs}: {t:.3f}s = {t / t_docx:.2f} x pandoc docx")
 
 
 if __name__ == "__main__":
