@@ -96,7 +96,7 @@ def test_archive_html_and_pdf_from_urls(server, tmp_path):
     pytest.importorskip("pypdf")
     letter = write_letter(tmp_path, source("page", server.url("/page.html"))
                           + source("doc", server.url("/doc.pdf")), cites=("page", "doc"))
-    results = A.archive_letter(letter, today=DAY)
+    results = A.archive_letter(letter, today=DAY, allow_private=True)
     assert [(r.key, r.status) for r in results] == [("page", "archived"), ("doc", "archived")]
     page = A.read_snapshot(tmp_path / "letters" / "sources" / "page.txt")
     assert page.meta == {"source": "page", "url": server.url("/page.html"),
@@ -111,17 +111,18 @@ def test_archive_html_and_pdf_from_urls(server, tmp_path):
 
 def test_archive_keeps_what_it_has_unless_refreshed(server, tmp_path):
     letter = write_letter(tmp_path, source("page", server.url("/page.html")), cites=("page",))
-    A.archive_letter(letter, today=DAY)
-    assert [r.status for r in A.archive_letter(letter, today=DAY)] == ["kept"]
+    A.archive_letter(letter, today=DAY, allow_private=True)
+    assert [r.status for r in A.archive_letter(letter, today=DAY, allow_private=True)] == ["kept"]
     assert server.hits[("GET", "/page.html")] == 1
-    assert [r.status for r in A.archive_letter(letter, refresh=True, today=DAY)] == ["archived"]
+    again = A.archive_letter(letter, refresh=True, today=DAY, allow_private=True)
+    assert [r.status for r in again] == ["archived"]
     assert server.hits[("GET", "/page.html")] == 2
 
 
 def test_archive_falls_back_to_the_archived_url(server, tmp_path):
     letter = write_letter(tmp_path, source("s", server.url("/missing"),
                                            archived_url=server.url("/page.html")))
-    (r,) = A.archive_letter(letter, today=DAY)
+    (r,) = A.archive_letter(letter, today=DAY, allow_private=True)
     assert (r.status, r.detail) == ("archived", f"from {server.url('/page.html')}")
 
 
@@ -131,7 +132,7 @@ def test_archive_failures_and_skips(server, tmp_path):
         source("gone", server.url("/missing")) + source("blob", server.url("/blob"))
         + source("nourl") + source("bad.key/..", server.url("/ok")),
         cites=("gone", "blob", "nourl", "bad.key/.."))
-    results = {r.key: r for r in A.archive_letter(letter, today=DAY, timeout=2)}
+    results = {r.key: r for r in A.archive_letter(letter, today=DAY, allow_private=True, timeout=2)}
     assert results["gone"].status == "failed"
     assert results["gone"].detail == f"{server.url('/missing')} answered HTTP 404"
     assert results["blob"].status == "failed"
@@ -148,13 +149,13 @@ def test_a_hand_added_snapshot_is_extracted_without_network(tmp_path):
     (sources / "saved.html").write_bytes(HTML)
     letter = write_letter(tmp_path, source("s", "https://example.org/r",
                                            snapshot="sources/saved.html"))
-    (r,) = A.archive_letter(letter, today=DAY)
+    (r,) = A.archive_letter(letter, today=DAY, allow_private=True)
     assert (r.status, r.detail) == ("archived", "from sources/saved.html")
     snap = A.read_snapshot(sources / "s.txt")
     assert snap.meta == {"source": "s", "url": "https://example.org/r", "retrieved": "2026-11-20",
                          "sha256": hashlib.sha256(HTML).hexdigest(), "content_type": "text/html",
                          "snapshot": "sources/saved.html"}
-    assert [r.status for r in A.archive_letter(letter, today=DAY)] == ["kept"]
+    assert [r.status for r in A.archive_letter(letter, today=DAY, allow_private=True)] == ["kept"]
 
 
 def test_a_snapshot_that_is_the_archived_text_itself(tmp_path):
@@ -162,7 +163,7 @@ def test_a_snapshot_that_is_the_archived_text_itself(tmp_path):
     sources.mkdir(parents=True)
     (sources / "s.txt").write_text("The words.\n", encoding="utf-8")
     letter = write_letter(tmp_path, source("s", snapshot="sources/s.txt"))
-    (r,) = A.archive_letter(letter, today=DAY)
+    (r,) = A.archive_letter(letter, today=DAY, allow_private=True)
     assert r.status == "kept"
     assert A.source_text(letter, letter.sources["s"]) == ("letters/sources/s.txt", "The words.\n")
 
@@ -197,7 +198,7 @@ def test_the_archived_copy_of_a_pdf_is_used_while_it_is_current(tmp_path, monkey
     (sources / "doc.pdf").write_bytes(PDF)
     letter = write_letter(tmp_path, source("s", snapshot="sources/doc.pdf"),
                           body="“the principle of non-refoulement”[^n]")
-    A.archive_letter(letter, today=DAY)
+    A.archive_letter(letter, today=DAY, allow_private=True)
     monkeypatch.setitem(sys.modules, "pypdf", None)  # a machine without the extra
     assert [p.rule for p in validate(tmp_path)] == ["roster-missing"]
     (sources / "doc.pdf").write_bytes(PDF + b"\n% changed\n")  # the copy is now stale
@@ -251,12 +252,12 @@ def test_archive_command(server, tmp_path, monkeypatch):
     write_letter(tmp_path, source("page", server.url("/page.html")) + source("nourl"),
                  cites=("page", "nourl"))
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["archive", "l"])
+    result = CliRunner().invoke(cli, ["archive", "l", "--allow-private"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"archived  page → letters/sources/page.txt (from "
                              f"{server.url('/page.html')})\n")
     assert result.stderr.startswith("skipped   nourl (no URL and no snapshot;")
-    again = CliRunner().invoke(cli, ["archive", "l"])
+    again = CliRunner().invoke(cli, ["archive", "l", "--allow-private"])
     assert again.stdout == "kept      page → letters/sources/page.txt (already archived)\n"
     assert (tmp_path / "letters" / "sources" / "page.txt").read_text(encoding="utf-8") \
         .startswith('---\nsource: "page"\n')
@@ -265,7 +266,7 @@ def test_archive_command(server, tmp_path, monkeypatch):
 def test_archive_command_fails_when_a_source_cannot_be_fetched(server, tmp_path, monkeypatch):
     write_letter(tmp_path, source("gone", server.url("/missing")), cites=("gone",))
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["archive", "l"])
+    result = CliRunner().invoke(cli, ["archive", "l", "--allow-private"])
     assert result.exit_code == 1
     assert result.stderr == f"failed    gone ({server.url('/missing')} answered HTTP 404)\n"
 

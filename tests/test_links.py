@@ -14,7 +14,7 @@ from undersigned.cli import cli
 from undersigned.load import load_letter
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.01}
+FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.01, "allow_private": True}  # the server is local
 
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
@@ -227,7 +227,7 @@ def test_links_command_exit_1_on_a_dead_link_and_cached_rerun(server, tmp_path, 
     (tmp_path / "letters" / "l.yaml").write_text(
         LETTER.format(ok=server.url("/ok"), missing=server.url("/missing")), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["links", "l", "--timeout", "2"])
+    result = CliRunner().invoke(cli, ["links", "l", "--timeout", "2", "--allow-private"])
     assert result.exit_code == 1, result.output
     assert result.stdout == (
         f"letters/l.yaml:17:5: error: link-dead: URL of source 'gone': {server.url('/missing')} "
@@ -236,7 +236,7 @@ def test_links_command_exit_1_on_a_dead_link_and_cached_rerun(server, tmp_path, 
     assert result.stderr == "2 link(s) in 1 letter(s): 1 ok, 1 dead (0 from the cache)\n"
     assert (tmp_path / ".undersigned" / "links.json").is_file()
     hits = sum(server.hits.values())
-    again = CliRunner().invoke(cli, ["links", "--format", "json"])
+    again = CliRunner().invoke(cli, ["links", "--format", "json", "--allow-private"])
     assert sum(server.hits.values()) == hits
     assert again.exit_code == 1
     data = json.loads(again.stdout)
@@ -249,7 +249,7 @@ def test_links_command_clean_letter_exits_0(server, tmp_path, monkeypatch):
     (tmp_path / "letters" / "l.yaml").write_text(
         LETTER.format(ok=server.url("/ok"), missing=server.url("/old")), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["links"])
+    result = CliRunner().invoke(cli, ["links", "--allow-private"])
     assert result.exit_code == 0, result.output
     assert "warning: link-moved" in result.stdout
     assert result.stderr == ("2 link(s) in 1 letter(s): 1 ok, 1 moved-permanently "

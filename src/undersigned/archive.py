@@ -224,14 +224,22 @@ class Fetched:
     url: str  # the address that answered, after redirects
 
 
-def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None) -> Fetched:
-    """GET a source politely (user agent, timeout, connection retries, size limit)."""
+def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None,
+          allow_private: bool = False) -> Fetched:
+    """GET a source politely (user agent, timeout, connection retries, size limit).
+
+    An address inside the network this runs in is refused unless `allow_private` (netguard).
+    """
     import httpx
 
+    from .netguard import PrivateAddressError, check_request
+
     transport = transport or httpx.HTTPTransport(retries=2)
+    hooks = {} if allow_private else {"request": [check_request]}
     try:
         with httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout,
-                          follow_redirects=True, transport=transport) as client, \
+                          follow_redirects=True, transport=transport,
+                          event_hooks=hooks) as client, \
                 client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise SnapshotError(f"{url} answered HTTP {response.status_code}")
@@ -244,6 +252,8 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None) -> Fetched:
                 chunks.append(chunk)
             return Fetched(b"".join(chunks), response.headers.get("content-type", ""),
                            str(response.url))
+    except PrivateAddressError as e:
+        raise SnapshotError(f"{url}: {e}") from None
     except httpx.HTTPError as e:
         raise SnapshotError(f"could not fetch {url}: {e or type(e).__name__}") from e
 
@@ -265,19 +275,22 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> None:
 
 
 def archive_letter(letter: Letter, refresh: bool = False, today: dt.date | None = None,
-                   transport=None, timeout: float = FETCH_TIMEOUT) -> list[ArchiveResult]:
+                   transport=None, timeout: float = FETCH_TIMEOUT, allow_private: bool = False
+                   ) -> list[ArchiveResult]:
     """Store the text of every source of a letter under letters/sources/<key>.txt.
 
     Sources already archived are kept unless `refresh`; a `snapshot:` file is extracted
-    without any network; other sources are fetched from their URL, then their archived_url.
+    without any network; other sources are fetched from their URL, then their archived_url
+    (never from inside this network unless `allow_private`).
     """
     today = today or dt.date.today()
-    return [archive_source(letter, source, refresh, today, transport, timeout)
+    return [archive_source(letter, source, refresh, today, transport, timeout, allow_private)
             for source in letter.sources.values()]
 
 
 def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date,
-                   transport=None, timeout: float = FETCH_TIMEOUT) -> ArchiveResult:
+                   transport=None, timeout: float = FETCH_TIMEOUT, allow_private: bool = False
+                   ) -> ArchiveResult:
     key = source.key
     target = archive_path(letter, key)
     if target is None:
@@ -315,7 +328,7 @@ def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date
     errors = []
     for url in urls:
         try:
-            fetched = fetch(url, timeout, transport)
+            fetched = fetch(url, timeout, transport, allow_private)
             text = extract_text(fetched.data, fetched.content_type, url)
         except SnapshotError as e:
             errors.append(str(e))

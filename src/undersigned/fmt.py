@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import LoadError, UndersignedError
+from .gcpause import paused_gc
 from .yamlio import decode, parse_yaml, resolve_plain
 
 INDENT = 2
@@ -657,5 +658,6 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     text = decode(data, display)
     before = data.decode("utf-8")
     kind = file_kind(path, text)
-    after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
+    with paused_gc():  # a roster is tens of thousands of entries; see gcpause
+        after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
     return Formatted(path, before, after)

@@ -14,6 +14,7 @@ from . import __version__
 from .fileio import write_atomic
 from .inline import links as inline_links
 from .model import Letter
+from .netguard import PrivateAddressError, check_request_async
 from .problems import Pos, Problem
 
 USER_AGENT = f"undersigned/{__version__} (+link check)"
@@ -128,6 +129,7 @@ class Options:
     backoff: float = DEFAULT_BACKOFF
     concurrency: int = DEFAULT_CONCURRENCY
     transport: object = None  # an httpx transport, for tests
+    allow_private: bool = False  # fetch addresses inside this network too (see netguard)
 
 
 def check_urls(urls: Iterable[str], cache_path: Path | None = None, *, refresh: bool = False,
@@ -135,8 +137,11 @@ def check_urls(urls: Iterable[str], cache_path: Path | None = None, *, refresh: 
                timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
                backoff: float = DEFAULT_BACKOFF, concurrency: int = DEFAULT_CONCURRENCY,
                transport=None, progress: Callable[[int, int], None] | None = None,
-               ) -> dict[str, LinkResult]:
+               allow_private: bool = False) -> dict[str, LinkResult]:
     """Check each address once; results younger than `max_age` come from the cache.
+
+    Addresses inside the network this runs in (loopback, private, link-local…) are not
+    fetched but reported "unchecked", unless `allow_private` (see netguard).
 
     Results that say something about the link are cached with their date; "unchecked" ones
     (no server answered at all: we are probably offline) are not, so the next run tries again.
@@ -154,7 +159,7 @@ def check_urls(urls: Iterable[str], cache_path: Path | None = None, *, refresh: 
         else:
             todo.append(url)
     if todo:
-        opts = Options(timeout, retries, backoff, concurrency, transport)
+        opts = Options(timeout, retries, backoff, concurrency, transport, allow_private)
         checked = asyncio.run(_check_all(todo, opts, progress))
         stamp = now.replace(microsecond=0).isoformat()
         if not any(r.reached for r in checked):  # not one server answered: offline, not dead
@@ -178,8 +183,9 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
     per_host: dict[str, asyncio.Semaphore] = {}
     done = 0
     limits = httpx.Limits(max_connections=opts.concurrency)
+    hooks = {} if opts.allow_private else {"request": [check_request_async]}
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=True,
-                                 timeout=opts.timeout, limits=limits,
+                                 timeout=opts.timeout, limits=limits, event_hooks=hooks,
                                  transport=opts.transport) as client:
 
         async def one(url: str) -> LinkResult:
@@ -209,6 +215,8 @@ async def _request(client, method: str, url: str, opts: Options):
             else:
                 async with client.stream("GET", url) as response:
                     pass  # the status is the answer; the body is never downloaded
+        except PrivateAddressError as e:  # not a failure of the link: we chose not to look
+            return None, ("private", str(e), False)
         except httpx.TimeoutException as e:
             reached = not isinstance(e, httpx.ConnectTimeout | httpx.PoolTimeout)
             failure = ("timeout", f"no answer within {opts.timeout:g} s", reached)
@@ -243,7 +251,8 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
         response, failure = (got, None) if got is not None else (response, got_failure)
     if response is None:
         kind, detail, reached = failure
-        return LinkResult(url, DEAD, detail=detail, reached=reached)
+        return LinkResult(url, UNCHECKED if kind == "private" else DEAD, detail=detail,
+                          reached=reached)
     status = response.status_code
     if status >= 400:
         return LinkResult(url, DEAD, status, detail=f"HTTP {status}", reached=True)
@@ -260,7 +269,8 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if parts.scheme == "http":
         secure = urlunsplit(("https", *parts[1:]))
         got, _ = await _request(client, "HEAD", secure,
-                                Options(opts.timeout, 0, 0, opts.concurrency, opts.transport))
+                                Options(opts.timeout, 0, 0, opts.concurrency, opts.transport,
+                                        opts.allow_private))
         if got is not None and got.status_code < 400:
             return LinkResult(url, HTTPS, status, secure, f"also served at {secure}",
                               reached=True)

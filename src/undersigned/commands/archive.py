@@ -16,7 +16,10 @@ from ..workspace import display_path, resolve_letter
 @click.command()
 @click.argument("letter")
 @click.option("--refresh", is_flag=True, help="Fetch again the sources already archived.")
-def archive(letter, refresh):
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch addresses inside this network (loopback, private, link-local); "
+                   "refused by default, since a letter's addresses come from its authors.")
+def archive(letter, refresh, allow_private):
     """Store the text of every source LETTER cites, to check its quotations against.
 
     Each source's text goes to letters/sources/<key>.txt under a short header (URL, retrieval
@@ -35,7 +38,8 @@ def archive(letter, refresh):
     if model is None:
         raise InvalidLetterError(problems)
     failed = 0
-    for result in archive_letter(model, refresh=refresh, today=_cli.today()):
+    for result in archive_letter(model, refresh=refresh, today=_cli.today(),
+                                 allow_private=allow_private):
         where = display_path(result.path, cwd) if result.path else ""
         line = f"{result.status:9} {result.key}" + (f" → {where}" if where else "")
         if result.detail:

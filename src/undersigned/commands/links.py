@@ -48,7 +48,10 @@ class _Progress:
               help="Seconds to wait for a server.")
 @click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human",
               show_default=True, help="How to print the results.")
-def links(letters, refresh, max_age, timeout, fmt):
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch addresses inside this network (loopback, private, link-local); "
+                   "refused by default, since a letter's addresses come from its authors.")
+def links(letters, refresh, max_age, timeout, fmt, allow_private):
     """Check every URL the letters cite: dead, moved, http with an https twin.
 
     LETTERS are letter files, slugs or directories (default: every letter in the workspace).
@@ -74,7 +77,7 @@ def links(letters, refresh, max_age, timeout, fmt):
     try:
         results = check_urls([link.url for link in found], cache, refresh=refresh,
                              max_age=dt.timedelta(days=max_age), timeout=timeout,
-                             progress=progress)
+                             progress=progress, allow_private=allow_private)
     finally:
         progress.close()
     problems = link_problems(found, results)
