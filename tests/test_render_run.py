@@ -87,3 +87,21 @@ def test_no_second_process_for_one_format_or_when_turned_off(workspace, monkeypa
     monkeypatch.setenv("UNDERSIGNED_PARALLEL", "0")
     assert not run.can_fork()
     _render(workspace, "env", parallel=None)
+
+
+def test_no_second_process_while_another_thread_runs(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(run.sys, "platform", "linux")
+    monkeypatch.setattr(run.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.delenv("UNDERSIGNED_PARALLEL", raising=False)
+    assert run.can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not run.can_fork()
+    finally:
+        stop.set()
+        other.join()
+    assert run.can_fork()

@@ -105,8 +105,12 @@ def _render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Pat
 # simply does the work itself.
 
 def can_fork() -> bool:
-    """Whether a forked second process is safe and useful here: Linux, and a second core."""
+    """Whether a forked second process is safe and useful here: Linux, a second core, and no
+    other thread (a thread's locks would be copied into the child as they were)."""
     if not sys.platform.startswith("linux") or os.environ.get("UNDERSIGNED_PARALLEL") == "0":
+        return False
+    threading = sys.modules.get("threading")  # never imported: no thread was ever started
+    if threading is not None and threading.active_count() > 1:
         return False
     try:
         return len(os.sched_getaffinity(0)) > 1
