@@ -98,6 +98,27 @@ def test_add_prompts_on_a_terminal(ws, monkeypatch):
     assert "jane@example.org" in (ws / "signatories" / "demo.private.yaml").read_text()
 
 
+def test_erase_asks_first_and_says_what_is_left_to_do(ws, monkeypatch):
+    before = (ws / ROSTER).read_text()
+    refused = run("erase", "demo", "Roberta Cohen")  # not a terminal and no --yes
+    assert refused.exit_code == 2 and "add --yes" in refused.output
+    import undersigned.commands.sign as sign_cmd
+
+    monkeypatch.setattr(sign_cmd, "_interactive", lambda: True)
+    declined = run("erase", "demo", "Roberta Cohen", input="n\n")
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert (ws / ROSTER).read_text() == before
+    (ws / "signatories" / "other.yaml").write_text(before, encoding="utf-8")
+    done = run("erase", "demo", "Roberta Cohen", input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "Erased 'Roberta Cohen' (line 11) from signatories/demo.yaml." in done.stdout
+    assert "Also named in signatories/other.yaml:11 as 'Roberta Cohen'" in done.stderr
+    assert "docs/privacy.md" in done.stderr
+    assert "Roberta" not in (ws / ROSTER).read_text()
+    gone = run("erase", "demo", "Roberta Cohen", "--yes")
+    assert gone.exit_code == 1 and "no signatory 'Roberta Cohen'" in gone.output
+
+
 def test_withdraw_update_reconfirm_and_stale(ws):
     assert run("withdraw", "demo", "Roberta Cohen", "--date", "2023-09-30", "--reason",
                "board decision").output == "Withdrew 'Roberta Cohen' on 2023-09-30.\n"

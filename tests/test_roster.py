@@ -237,6 +237,47 @@ def test_withdraw_before_signing_is_refused(letter):
         R.withdraw_signatory(letter, "David Alton", on="2023-09-01", today=TODAY)
 
 
+def test_erase_removes_the_entry_its_comment_and_its_private_contacts(letter):
+    R.update_signatory(letter, "Roberta Cohen", {}, email="rc@example.org", today=TODAY)
+    R.add_signatory(letter, person("Jane Roe"), email="jane@example.org", today=TODAY)
+    before = roster_file(letter).read_text()
+    done = R.erase_signatory(letter, "roberta cohen")
+    assert (done.name, done.line, done.private, done.elsewhere) == ("Roberta Cohen", 11, True, [])
+    after = roster_file(letter).read_text()
+    assert "Roberta" not in after and "Confirmed by phone" not in after
+    # nothing else moved: the text is the old one without that block
+    block = "  # Confirmed by phone.\n  - name: Roberta Cohen\n    kind: individual\n" \
+        "    signed_on: 2023-09-21\n    status: confirmed\n\n"
+    assert after == before.replace(block, "")
+    contacts = R.private_contacts(R.Paths.of(letter))
+    assert "Roberta Cohen" not in contacts and contacts["Jane Roe"]["email"] == "jane@example.org"
+    assert "rc@example.org" not in R.Paths.of(letter).private.read_text()
+    assert names(letter) == ["David Alton", "Jane Roe",
+                             "ACAT UK (Action by Christians for the Abolition of Torture)",
+                             "Human Rights Watch (HRW)"]
+    with pytest.raises(RosterError, match="no signatory 'Roberta Cohen'"):
+        R.erase_signatory(letter, "Roberta Cohen")
+
+
+def test_erase_the_last_and_the_only_entry(letter):
+    for name in ("Human Rights Watch (HRW)", "David Alton", "Roberta Cohen"):
+        assert not R.erase_signatory(letter, name).private
+    assert names(letter) == ["ACAT UK (Action by Christians for the Abolition of Torture)"]
+    R.erase_signatory(letter, "ACAT UK (Action by Christians for the Abolition of Torture)")
+    text = roster_file(letter).read_text()
+    assert "name:" not in text and text.startswith("# yaml-language-server")
+    assert not R.Paths.of(letter).private.exists()  # never created for nobody
+
+
+def test_erase_names_the_other_rosters_that_list_the_same_signatory(letter):
+    other = roster_file(letter).with_name("other.yaml")
+    other.write_text(ROSTER.replace("Roberta Cohen", "ROBERTA  COHEN"), encoding="utf-8")
+    roster_file(letter).with_name("notes.yaml").write_text("- just: a list\n", encoding="utf-8")
+    done = R.erase_signatory(letter, "Roberta Cohen")
+    assert done.elsewhere == [(other, 11, "ROBERTA  COHEN")]
+    assert "ROBERTA  COHEN" in other.read_text()  # only this letter's roster is touched
+
+
 def test_update_changes_fields_and_moves_a_renamed_entry(letter):
     R.update_signatory(letter, "David Alton", {"title": "Lord Alton of Liverpool"},
                        today=TODAY)

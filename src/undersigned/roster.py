@@ -537,6 +537,62 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
                      status="withdrawn", withdrawn_on=day, withdrawal_reason=reason)
 
 
+@dataclass
+class Erased:
+    """What `erase_signatory` removed, and where else the workspace names the same signatory."""
+
+    name: str
+    line: int  # where the entry was
+    roster: Path
+    private: bool  # an entry of the private contacts file went too
+    elsewhere: list[tuple[Path, int, str]] = field(default_factory=list)  # (file, line, name)
+
+
+def erase_signatory(letter: Path, name: str) -> Erased:
+    """Remove a signatory completely: the entry with the comment lines above it, and their
+    private contacts. Unlike `withdraw_signatory`, nothing of them stays in the current files
+    (git history still has them: docs/privacy.md says what to do about that).
+
+    `as_of` stays: it may now be later than needed, which is allowed. The private file goes
+    first, so a process killed in between leaves the roster entry, and erasing again finishes.
+    """
+    paths = Paths.of(letter)
+    with locked(paths.roster):
+        roster = _Open(paths)
+        if not roster.exists:
+            raise RosterError(f"{paths.roster.name} does not exist yet; nobody has signed")
+        i = roster.find(name)
+        entry = roster.doc.entries[i]
+        found = str(entry.name)
+        line = roster.doc.line_of(entry.item)
+        text = rosterfile.remove_entry(roster.doc, i)
+        private = found in private_contacts(paths)
+        if private:
+            _private_changes(paths, {found: None})
+        roster.write(text)
+    return Erased(found, line, paths.roster, private, _named_elsewhere(paths, found))
+
+
+def _named_elsewhere(paths: Paths, name: str) -> list[tuple[Path, int, str]]:
+    """Entries of the workspace's other rosters and private files for the same signatory."""
+    key = identity_key(name)
+    out = []
+    for other in sorted(paths.roster.parent.glob("*.yaml")):
+        if other == paths.roster or other == paths.private:
+            continue
+        text = _read(other)
+        if text is None:
+            continue
+        try:
+            doc = RosterText(text, other.name)
+            entries = doc.entries
+        except RosterError:  # a file that is not a roster names nobody
+            continue
+        out += [(other, doc.line_of(e.item), str(e.name)) for e in entries
+                if identity_key(str(e.name)) == key]
+    return out
+
+
 def _raise_as_of(doc: RosterText, text: str, days: Iterable[dt.date]) -> str:
     """Move as_of forward to the latest of `days` (new confirmed signing dates), never back.
 

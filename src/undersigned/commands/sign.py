@@ -1,4 +1,4 @@
-"""`undersigned sign`: add, import, withdraw, update, reconfirm and list a letter's signatories."""
+"""`undersigned sign`: add, import, withdraw, erase, update, reconfirm and list signatories."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _interactive() -> bool:
 
 @click.group()
 def sign():
-    """Add, import, withdraw, update and list a letter's signatories.
+    """Add, import, withdraw, erase, update and list a letter's signatories.
 
     LETTER is the letter's path or its slug. Every command that writes keeps the roster
     sorted, its comments intact and `as_of` true, and refuses bad input without writing.
@@ -192,6 +192,39 @@ def withdraw(letter, name, date, reason):
     sig = _roster.withdraw_signatory(_letter(letter), name, on=_day(date), reason=reason,
                                      today=_cli.today())
     click.echo(f"Withdrew '{sig.name}' on {sig.withdrawn_on}.")
+
+
+@sign.command()
+@click.argument("letter")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(letter, name, yes):
+    """Remove a signatory completely: entry, comments above it and private contacts.
+
+    For a data-protection request or a person at risk. Use `withdraw` for "take my name off":
+    it keeps the record. Erasing cannot be undone from the current files, and git history
+    still holds the entry: see "Erasing a person completely" in docs/privacy.md.
+
+    \b
+    Example:
+      undersigned sign erase china-forced-repatriation-2023 "Jane Doe" --yes
+    """
+    path = _letter(letter)
+    if not yes:
+        if not _interactive():
+            raise click.UsageError("erasing cannot be undone; add --yes to confirm")
+        click.confirm(f"Erase '{visible(name)}' from {path.stem}'s roster and private "
+                      "contacts?", abort=True)
+    done = _roster.erase_signatory(path, name)
+    cwd = Path.cwd()
+    what = " and its private contacts" if done.private else ""
+    click.echo(f"Erased '{visible(done.name)}' (line {done.line}){what} from "
+               f"{display_path(done.roster, cwd)}.")
+    for other, line, other_name in done.elsewhere:
+        click.echo(f"Also named in {display_path(other, cwd)}:{line} as '{visible(other_name)}'"
+                   " — erase it there too if the request covers every letter.", err=True)
+    click.echo("Git history still holds the entry: see 'Erasing a person completely' in "
+               "docs/privacy.md.", err=True)
 
 
 @sign.command()
