@@ -172,6 +172,29 @@ def test_import_dry_run_then_import_then_again(ws):
     assert (ws / ROSTER).read_bytes() == after
 
 
+def test_import_update_lists_the_changes_without_showing_addresses(ws, tmp_path):
+    path = FIXTURES / "csv" / "google-forms.csv"
+    run("import", "demo", str(path))
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    again = tmp_path / "again.csv"
+    again.write_text("\n".join([header, rows[0].replace("Professor of Law", "Dean of Law")
+                                .replace("jane.doe@", "dean@"),
+                                rows[2].replace("No, count my signature only", "Yes")]) + "\n",
+                     encoding="utf-8")
+    dry = run("import", "demo", str(again), "--update", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.splitlines()[0] == (
+        "again.csv: 0 new (would add), 2 would be updated, 0 already present, "
+        "0 suspected duplicate(s), 0 invalid row(s)")
+    assert ("  update    line 2: Jane Doe — title: 'Professor of Law, Example University' → "
+            "'Dean of Law, Example University'; e-mail changed") in dry.output
+    assert "  update    line 3: Bob Lee — now named" in dry.output
+    assert "@" not in dry.output
+    done = run("import", "demo", str(again), "--update")
+    assert done.output.startswith("again.csv: 0 new (added), 2 updated, 0 already present")
+    assert "    title: Dean of Law, Example University\n" in (ws / ROSTER).read_text()
+
+
 def test_import_missing_column_and_bad_rows_exit_1_unchanged(ws, tmp_path):
     before = (ws / ROSTER).read_bytes()
     no_name = tmp_path / "no-name.csv"

@@ -352,6 +352,58 @@ def test_import_google_forms_export(letter):
     assert roster_file(letter).read_bytes() == before
 
 
+def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path):
+    R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    header, *rows = (CSV / "google-forms.csv").read_text(encoding="utf-8").splitlines()
+    resubmitted = tmp_path / "again.csv"
+    resubmitted.write_text("\n".join([
+        header,
+        rows[0],  # Jane Doe, unchanged
+        # Jane Doe again, later: a corrected title and a new address (the later row wins)
+        rows[0].replace("Professor of Law, Example University", "Dean, Example Law School")
+               .replace("jane.doe@", "dean.doe@"),
+        rows[2].replace("No, count my signature only", "Yes"),  # Bob Lee may now be named
+        rows[3].replace('"GB"', '""'),  # ACAT UK: an empty answer changes nothing
+    ]) + "\n", encoding="utf-8")
+    before = roster_file(letter).read_text()
+    plain = R.import_csv(letter, resubmitted, today=TODAY)
+    assert plain.updated == [] and len(plain.present) == 4
+    assert roster_file(letter).read_text() == before  # without --update nothing changes
+
+    dry = R.import_csv(letter, resubmitted, today=TODAY, update=True, dry_run=True)
+    assert [(c.line, m.name, f) for c, m, f in dry.updated] == [
+        (3, "Jane Doe", {"title": ("Professor of Law, Example University",
+                                   "Dean, Example Law School"),
+                         "email": ("jane.doe@example.org", "dean.doe@example.org")}),
+        (4, "Bob Lee", {"named": (False, None)}),
+        # the row's address is new to the private file; its empty country changed nothing
+        (5, "ACAT UK (Action by Christians for the Abolition of Torture)",
+         {"email": (None, "amnesty@example.org")})]
+    assert [c.line for c, _ in dry.present] == [2]
+    assert roster_file(letter).read_text() == before
+
+    done = R.import_csv(letter, resubmitted, today=TODAY, update=True)
+    assert done.written and len(done.updated) == 3
+    roster, problems = load_roster(roster_file(letter))
+    assert [p for p in problems if p.severity.value == "error"] == []
+    by_name = {s.name: s for s in roster.signatories}
+    assert by_name["Jane Doe"].title == "Dean, Example Law School"
+    assert by_name["Bob Lee"].named is True and by_name["Bob Lee"].is_printed
+    assert by_name["Jane Doe"].signed_on == dt.date(2023, 9, 22)  # the first signature stands
+    acat = by_name["ACAT UK (Action by Christians for the Abolition of Torture)"]
+    assert acat.country is None  # it had none; an empty answer did not add or remove one
+    contacts = R.private_contacts(R.Paths.of(letter))
+    assert contacts["Jane Doe"]["email"] == "dean.doe@example.org"
+    assert contacts["Bob Lee"]["consent"].startswith(
+        "May we publish your name on the letter?: Yes (form:again.csv:4)")
+    # Only the changed lines moved: every other line of the roster is as it was.
+    changed = set(before.splitlines()) ^ set(roster_file(letter).read_text().splitlines())
+    assert changed == {"    title: Professor of Law, Example University",
+                       "    title: Dean, Example Law School", "    named: false"}
+    # and again: nothing left to change
+    assert R.import_csv(letter, resubmitted, today=TODAY, update=True).updated == []
+
+
 def test_import_action_network_and_microsoft_forms(letter):
     an = R.import_csv(letter, CSV / "action-network.csv", today=TODAY)
     assert [(c.signatory.name, c.signatory.title, c.signatory.signed_on) for c in an.new] == [

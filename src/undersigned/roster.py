@@ -937,6 +937,8 @@ class ImportReport:
     invalid: list[RowProblem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     written: bool = False
+    # with `update`: present rows whose answers changed, and the changes (field: (old, new))
+    updated: list[tuple[Candidate, Match, dict[str, tuple]]] = field(default_factory=list)
 
 
 def _resolve_mapping(header: list[str], given: dict[str, str], display: str) -> dict[str, str]:
@@ -1085,13 +1087,17 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
 def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_run: bool = False,
                force: bool = False, today: dt.date, cwd: Path | None = None,
                check_deliverability: bool = False,
-               progress: Callable[[int], None] | None = None) -> ImportReport:
+               progress: Callable[[int], None] | None = None,
+               update: bool = False) -> ImportReport:
     """Import a sign-on form's CSV export: new rows are added, the rest reported.
 
     Rows already in the roster (same name after normalisation) are skipped, so importing the
-    same file twice adds nothing. Suspected duplicates are skipped unless `force`. Any invalid
-    row refuses the whole import (RosterError, nothing written) — except in a dry run, which
-    only reports.
+    same file twice adds nothing — unless `update`: then the answers a present row gives
+    (title, country, consent to be named, e-mail) replace the roster's where they differ, a
+    later row of the same person winning; an empty answer changes nothing, and the name,
+    kind, sort key, signing date and status are never touched. Suspected duplicates are skipped
+    unless `force`. Any invalid row refuses the whole import (RosterError, nothing written) —
+    except in a dry run, which only reports.
     """
     paths = Paths.of(letter)
     display = csv_path.name
@@ -1119,10 +1125,17 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         threshold, window = _thresholds()
         seen: dict[str, Candidate] = {}
         fresh: list[Candidate] = []
+        answers: dict[int, dict] = {}  # with `update`: each present entry's latest answers
+        rows_of: dict[int, list[tuple[Candidate, Match]]] = {}
         for cand in candidates:
             key = identity_key(cand.signatory.name)
             if (hit := index.exact_match(cand.signatory.name)) is not None:
-                report.present.append((cand, hit))
+                if update:
+                    i = index.exact[key]
+                    rows_of.setdefault(i, []).append((cand, hit))
+                    answers[i] = {**answers.get(i, {}), **_answers(cand)}
+                else:
+                    report.present.append((cand, hit))
             elif key in seen:
                 first = seen[key]
                 report.present.append((cand, Match(first.signatory.name, first.line,
@@ -1157,14 +1170,60 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                 report.suspected.append((cand, match))
             else:
                 report.new.append(cand)
-        if dry_run or not report.new:
+        changes: dict[int, dict] = {}
+        if rows_of:
+            contacts = private_contacts(paths)
+            for i, rows in rows_of.items():
+                found = _changed(roster.doc, i, answers[i], contacts)
+                if found:  # the entry's last row carries the change; earlier ones are present
+                    report.present += rows[:-1]
+                    report.updated.append((*rows[-1], found))
+                    changes[i] = {k: new for k, (_, new) in found.items()}
+                    if "consent" in answers[i]:
+                        changes[i]["consent"] = answers[i]["consent"]
+                else:
+                    report.present += rows
+            report.present.sort(key=lambda row: row[0].line)
+        if dry_run or not (report.new or report.updated):
             return report
+        private: dict[str, dict | None] = {}
+        doc = roster.doc
+        if changes:
+            roster_changes = {i: {k: v for k, v in c.items() if k not in PRIVATE_FIELDS}
+                              for i, c in changes.items()}
+            doc = RosterText(rosterfile.update_entries(doc, roster_changes), doc.display)
+            for i, c in changes.items():
+                if private_part := {k: c[k] for k in PRIVATE_FIELDS if k in c}:
+                    private[str(roster.doc.entries[i].name)] = private_part
         sigs = [c.signatory for c in report.new]
-        text = rosterfile.insert_entries(roster.doc, sigs)
-        text = _raise_as_of(roster.doc, text, [s.signed_on for s in sigs])
-        private = {c.signatory.name: {"email": c.email, "consent": c.consent}
-                   for c in report.new if c.email or c.consent}
+        text = rosterfile.insert_entries(doc, sigs) if sigs else doc.text
+        text = _raise_as_of(doc, text, [s.signed_on for s in sigs])
+        private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
+                        for c in report.new if c.email or c.consent})
         _private_changes(paths, private)
         roster.write(text)
         report.written = True
     return report
+
+
+PRIVATE_FIELDS = ("email", "consent")
+
+
+def _answers(cand: Candidate) -> dict:
+    """The answers of a form row that `import --update` may apply: empty ones are left out."""
+    sig = cand.signatory
+    out = {k: v for k, v in (("title", sig.title), ("country", sig.country),
+                             ("email", cand.email)) if v}
+    if cand.consent is not None:  # the form asked; `named: true` is the default, not written
+        out.update(named=None if sig.named else False, consent=cand.consent)
+    return out
+
+
+def _changed(doc: RosterText, i: int, answers: dict, contacts: dict[str, dict]
+             ) -> dict[str, tuple]:
+    """Which answers differ from entry i and its private contacts: field → (old, new). The
+    consent text (it names the CSV row) is recorded with a change, never a change itself."""
+    current = {**doc.values_of(i), **contacts.get(str(doc.entries[i].name), {})}
+    current["named"] = False if current.get("named") is False else None
+    return {k: (current.get(k), new) for k, new in answers.items()
+            if k != "consent" and current.get(k) != new}

@@ -503,6 +503,15 @@ def update_entry(doc: RosterText, i: int, changes: dict) -> str:
     A changed field keeps its line and a trailing comment; a new field goes after the present
     field that precedes it in FIELD_ORDER. Every other line is kept byte for byte.
     """
+    return _apply(doc.text, _entry_edits(doc, i, changes))
+
+
+def update_entries(doc: RosterText, changes: dict[int, dict]) -> str:
+    """`update_entry` for several entries at once, in one pass over the text."""
+    return _apply(doc.text, [edit for i, c in changes.items() for edit in _entry_edits(doc, i, c)])
+
+
+def _entry_edits(doc: RosterText, i: int, changes: dict) -> list[tuple[int, int, str]]:
     text, nl = doc.text, doc.newline
     lines = doc.fields(i)
     # Each field owns its key line and the continuation lines under it (multi-line values).
@@ -545,7 +554,7 @@ def update_entry(doc: RosterText, i: int, changes: dict) -> str:
     for at, new in inserts.items():
         lead = "" if text[:at].endswith("\n") else nl
         edits.append((at, at, lead + "".join(new)))
-    return _apply(text, edits)
+    return edits
 
 
 def remove_entry(doc: RosterText, i: int) -> str:

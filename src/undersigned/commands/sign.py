@@ -106,13 +106,17 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
               "Fields: " + ", ".join(_roster.TARGETS) + ".")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @click.option("--force", is_flag=True, help="Import suspected duplicates too.")
+@click.option("--update", is_flag=True,
+              help="Apply changed answers of rows already in the roster (title, country, "
+                   "consent to be named, e-mail); empty answers change nothing.")
 @click.option("--check-deliverability", is_flag=True,
               help="Also check that each e-mail's domain accepts mail (needs the network).")
-def import_(letter, file, maps, dry_run, force, check_deliverability):
+def import_(letter, file, maps, dry_run, force, update, check_deliverability):
     """Import a sign-on form's CSV export (Google Forms, Microsoft Forms, Action Network).
 
     Columns are recognised by their headers; --map fixes the rest. Rows already in the roster
-    are skipped, so importing the same file twice adds nothing; suspected duplicates are
+    are skipped, so importing the same file twice adds nothing (--update applies their changed
+    answers: someone corrected a title, or withdrew consent to be named); suspected duplicates are
     reported and skipped (--force imports them). Any invalid row stops the import with its CSV
     line number, and nothing is written. A "may we publish your name" column is read as
     consent: "no" records the signature as counted but never printed.
@@ -143,20 +147,25 @@ def import_(letter, file, maps, dry_run, force, check_deliverability):
         report = _roster.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
                                     today=_cli.today(), cwd=Path.cwd(),
                                     check_deliverability=check_deliverability,
-                                    progress=progress)
+                                    progress=progress, update=update)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    _print_report(report, dry_run)
+    _print_report(report, dry_run, update)
     if report.invalid:
         raise SystemExit(1)
 
 
-def _print_report(report, dry_run: bool) -> None:
+def _print_report(report, dry_run: bool, update: bool = False) -> None:
     verb = "would add" if dry_run else "added"
-    click.echo(f"{report.csv}: {len(report.new)} new ({verb}), {len(report.present)} already "
-               f"present, {len(report.suspected)} suspected duplicate(s), "
+    updated = (f"{len(report.updated)} {'would be updated' if dry_run else 'updated'}, "
+               if update else "")
+    click.echo(f"{report.csv}: {len(report.new)} new ({verb}), {updated}{len(report.present)} "
+               f"already present, {len(report.suspected)} suspected duplicate(s), "
                f"{len(report.invalid)} invalid row(s)")
+    for cand, match, found in report.updated:
+        said = "; ".join(_change(k, old, new) for k, (old, new) in found.items())
+        click.echo(f"  update    line {cand.line}: {visible(match.name)} — {visible(said)}")
     if dry_run:
         columns = ", ".join(f"'{c}' → {t}" for c, t in report.mapping.items())
         click.echo(visible(f"columns: {columns}"))
@@ -330,6 +339,15 @@ def list_(letter, fmt, status, kind, stale):
                f"organization(s); {c['confirmed']} confirmed ({c['named']} named, "
                f"{c['unnamed']} unnamed), {c['pending']} pending, {c['withdrawn']} withdrawn"
                + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else ""))
+
+
+def _change(key: str, old, new) -> str:
+    if key == "email":  # addresses stay out of terminals and CI logs
+        return "e-mail changed" if old else "e-mail added"
+    if key == "named":
+        return "now named" if new is None else "no longer named"
+    before = f"'{old}'" if old else "none"
+    return f"{key}: {before} → '{new}'"
 
 
 def _clip(text: str, width: int) -> str:
