@@ -61,24 +61,25 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
     renders the DOCX in a second process while this one writes the others; the bytes are the
     same either way.
     """
-    with paused_gc():  # tens of thousands of entries are built at once; see gcpause
-        return _render_letter(path, formats, out_dir, cwd, today, width, parallel)
-
-
-def _render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path,
-                   today: dt.date, width: int | None, parallel: bool | None) -> list[Path]:
-    doc = prepare_letter(path, cwd, today)
-    root = find_root(path.parent) or path.parent.parent
-    templates = root / "templates"
     formats = tuple(dict.fromkeys(formats))
-    side = None
-    if "docx" in formats and len(formats) > 1 and (can_fork() if parallel is None else parallel):
-        side = fork_call(lambda: render_bytes(doc, "docx", templates, width))
     outputs: dict[str, bytes] = {}
+    side = None
     try:
-        for fmt in formats:
-            if fmt != "docx" or side is None:
-                outputs[fmt] = render_bytes(doc, fmt, templates, width)
+        # Tens of thousands of entries are built at once and then only read: the cycle
+        # collector is paused meanwhile (see gcpause) — but not for the PDF, whose layout
+        # engine makes cyclic garbage of its own.
+        with paused_gc():
+            doc = prepare_letter(path, cwd, today)
+            root = find_root(path.parent) or path.parent.parent
+            templates = root / "templates"
+            if "docx" in formats and len(formats) > 1 and (
+                    can_fork() if parallel is None else parallel):
+                side = fork_call(lambda: render_bytes(doc, "docx", templates, width))
+            for fmt in formats:
+                if fmt != "pdf" and (fmt != "docx" or side is None):
+                    outputs[fmt] = render_bytes(doc, fmt, templates, width)
+        if "pdf" in formats:
+            outputs["pdf"] = render_bytes(doc, "pdf", templates, width)
     finally:
         data = side.result() if side is not None else None
     if "docx" in formats and "docx" not in outputs:
