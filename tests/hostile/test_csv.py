@@ -212,3 +212,27 @@ def test_any_bytes_as_a_csv_never_crash(hostile_root, data):
     write_workspace(hostile_root, letter_yaml(), roster_yaml([signatory_yaml("Amnesty")]))
     (hostile_root / "in.csv").write_bytes(data)
     run("sign", "import", SLUG, "in.csv", "--dry-run")
+
+
+def test_an_update_report_never_sends_control_characters_to_the_terminal(hostile_root):
+    write_workspace(hostile_root, letter_yaml(), roster_yaml([signatory_yaml("Amnesty")]))
+    (hostile_root / "in.csv").write_text("Name,Title\nAmnesty,Chief\x1b]0;pwned\x07 Officer\n",
+                                         encoding="utf-8")
+    dry = run("sign", "import", SLUG, "in.csv", "--update", "--dry-run")
+    assert "\x1b" not in dry.output and "\x07" not in dry.output
+    # and the title itself is refused at the door, as `sign add` refuses it
+    before = roster_bytes(hostile_root)
+    done = run("sign", "import", SLUG, "in.csv", "--update")
+    assert done.exit_code == 1 and "control character" in done.output
+    assert roster_bytes(hostile_root) == before
+
+
+def test_erase_never_sends_control_characters_to_the_terminal(hostile_root):
+    evil = "Evil\x1b[2J Org"
+    write_workspace(hostile_root, letter_yaml(), roster_yaml([signatory_yaml(evil)]))
+    (hostile_root / "signatories" / "other.yaml").write_text(
+        roster_yaml([signatory_yaml(evil)]), encoding="utf-8")
+    result = run("sign", "erase", SLUG, evil, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "<U+001B>" in result.output
+    assert "Evil" not in roster_bytes(hostile_root).decode("utf-8")
