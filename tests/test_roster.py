@@ -507,6 +507,13 @@ def test_identity_keys_in_bulk_equal_one_by_one(names):
     assert identity_keys(names) == [identity_key(n) for n in names]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(max_codepoint=127, blacklist_characters="\n"),
+                        max_size=20), max_size=8))
+def test_identity_keys_of_ascii_names_equal_one_by_one(names):  # the ASCII fast path
+    assert identity_keys(names) == [identity_key(n) for n in names]
+
+
 def test_identity_keys_examples():
     names = ["ACAT - Belgique (Action des Chrétiens)", "Ngô Đình Diệm", "(HRW)", "Straße",
              "Human Rights Watch (HRW)", "a(b", "c)d", "ⅰⅱ ⑴"]

@@ -103,6 +103,7 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUES = {"true", "True", "TRUE"}
 _FALSES = {"false", "False", "FALSE"}
 _NUMBER_START = frozenset("0123456789+-.")
+_KEYWORDS = _NULLS | _TRUES | _FALSES
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
@@ -332,6 +333,7 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
     YAML parser. Both give the same RawMap for the same file (a property test holds us to it).
     """
     root = RawMap(Pos(display, 1, 1))
+    new_pos = tuple.__new__
     entries: RawList | None = None
     entry: RawMap | None = None
     try:
@@ -341,16 +343,19 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
             fast = _FAST_LINE.match(line)
             if fast is not None and entries is not None:
                 lead, key, raw = fast.groups()
+                pos = new_pos(Pos, (display, n, 5))  # Pos(display, n, 5), minus a call frame
                 if lead == "  - ":
                     if not entries:
                         entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
-                    entry = RawMap(Pos(display, n, 5), derived_values=True)
+                    entry = RawMap(pos, derived_values=True)
                     entries.append(entry)
-                    entries.item_pos.append(entry.pos)
+                    entries.item_pos.append(pos)
                 elif entry is None or key in entry:
                     raise NotCanonical
-                entry[key] = resolve_plain(raw)
-                entry.key_pos[key] = Pos(display, n, 5)
+                # resolve_plain, inlined for the common case: text that is not a keyword
+                entry[key] = raw if raw[0] not in _NUMBER_START and raw not in _KEYWORDS \
+                    else resolve_plain(raw)
+                entry.key_pos[key] = pos
                 continue
             stripped = line.lstrip(" ")
             if not stripped or stripped.startswith("#") or not stripped.strip():
