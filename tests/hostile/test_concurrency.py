@@ -16,7 +16,7 @@ from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_work
 
 SLOW = os.environ.get("UNDERSIGNED_SLOW") == "1"
 ROUNDS = 5 if SLOW else 2
-ADDS, WITHDRAWALS, FORMATS, IMPORTS = 8, 4, 4, 2
+ADDS, WITHDRAWALS, FORMATS, IMPORTS, ERASURES = 8, 4, 4, 2, 2
 DEBUG = {**os.environ, "UNDERSIGNED_DEBUG": "1"}  # a failure shows its traceback
 
 
@@ -58,7 +58,9 @@ def test_concurrent_commands_lose_nothing(tmp_path):
     roster = root / "signatories" / f"{SLUG}.yaml"
     added: set[str] = set()
     withdrawn: set[str] = set()
+    erased: set[str] = set()
     to_withdraw = iter(f"Original Organisation {n:04d}" for n in range(0, 1500, 7))
+    to_erase = iter(f"Original Organisation {n:04d}" for n in range(3, 1500, 7))
     fresh = distinct_names()
     chance = random.Random(6)
     for round_ in range(ROUNDS):
@@ -81,6 +83,10 @@ def test_concurrent_commands_lose_nothing(tmp_path):
             name = next(to_withdraw)
             withdrawn.add(name)
             jobs.append(command("sign", "withdraw", SLUG, name, "--date", "2023-09-22"))
+        for _ in range(ERASURES):
+            name = next(to_erase)
+            erased.add(name)
+            jobs.append(command("sign", "erase", SLUG, name, "--yes"))
         jobs += [command("fmt", f"signatories/{SLUG}.yaml")] * FORMATS
         # Started in a random order, a little apart, so that writes land while others are
         # between reading the roster and writing it.
@@ -98,9 +104,10 @@ def test_concurrent_commands_lose_nothing(tmp_path):
     assert [p.format() for p in problems if p.severity.value == "error"] == []
     status = {s.name: s.status for s in loaded.signatories}
     originals = {f"Original Organisation {n:04d}" for n in range(1500)}
-    assert originals <= set(status), originals - set(status)
+    assert originals - erased <= set(status), originals - erased - set(status)
+    assert not erased & set(status)
     assert added <= set(status), added - set(status)
-    assert len(status) == len(originals) + len(added)
+    assert len(status) == len(originals) - len(erased) + len(added)
     assert {n for n, st in status.items() if st == "withdrawn"} == withdrawn
     contacts = private_contacts(Paths.of(root / "letters" / f"{SLUG}.yaml"))
     assert added <= set(contacts), added - set(contacts)
