@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("no_proxies")
     "100.64.0.1",  # carrier-grade NAT
     "0.0.0.0", "224.0.0.1", "[::1]", "::1", "[fe80::1]", "fc00::1", "::ffff:127.0.0.1",
     "[::ffff:169.254.169.254]",
+    "2130706433", "0x7f.1", "127.1", "0177.0.0.1",  # 127.0.0.1 as the C resolver reads them
 ])
 def test_inside_addresses_are_refused(host):
     reason = private_reason(host)
