@@ -163,14 +163,15 @@ def _print_report(report, dry_run: bool, update: bool = False) -> None:
     click.echo(f"{report.csv}: {len(report.new)} new ({verb}), {updated}{len(report.present)} "
                f"already present, {len(report.suspected)} suspected duplicate(s), "
                f"{len(report.invalid)} invalid row(s)")
-    for cand, match, found in report.updated:
-        said = "; ".join(_change(k, old, new) for k, (old, new) in found.items())
-        click.echo(f"  update    line {cand.line}: {visible(match.name)} — {visible(said)}")
     if dry_run:
         columns = ", ".join(f"'{c}' → {t}" for c, t in report.mapping.items())
         click.echo(visible(f"columns: {columns}"))
         if report.ignored:
             click.echo(visible("ignored columns: " + ", ".join(f"'{c}'" for c in report.ignored)))
+    for cand, match, found in report.updated:
+        said = "; ".join(_change(k, old, new) for k, (old, new) in found.items())
+        click.echo(f"  update    line {cand.line}: {visible(match.name)} — {visible(said)}")
+    if dry_run:
         for cand in report.new:
             s = cand.signatory
             unnamed = ", unnamed" if not s.named else ""
@@ -226,9 +227,9 @@ def erase(letter, name, yes):
                       "contacts?", abort=True)
     done = _roster.erase_signatory(path, name)
     cwd = Path.cwd()
-    what = " and its private contacts" if done.private else ""
-    click.echo(f"Erased '{visible(done.name)}' (line {done.line}){what} from "
-               f"{display_path(done.roster, cwd)}.")
+    what = ", with their private contacts" if done.private else ""
+    click.echo(f"Erased '{visible(done.name)}' (line {done.line}) from "
+               f"{display_path(done.roster, cwd)}{what}.")
     for other, line, other_name in done.elsewhere:
         click.echo(f"Also named in {display_path(other, cwd)}:{line} as '{visible(other_name)}'"
                    " — erase it there too if the request covers every letter.", err=True)
