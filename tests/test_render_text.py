@@ -119,14 +119,17 @@ def test_withdrawn_pending_and_unnamed_never_appear(workspace):
     assert TODAY.year == 2026
 
 
-def test_an_archived_copy_is_cited_after_the_address(workspace):
+def edit_letter(workspace, old: str, new: str) -> None:
+    """Replace a passage of the example letter (which must be there)."""
     letter = workspace / "letters" / f"{EXAMPLE_SLUG}.yaml"
     text = letter.read_text(encoding="utf-8")
-    assert "    issued: 2023-05-13\n" in text
-    letter.write_text(text.replace(
-        "    issued: 2023-05-13\n",
-        "    issued: 2023-05-13\n    archived_url: https://web.archive.org/web/2023/kyodo\n"),
-        encoding="utf-8")
+    assert old in text, old
+    letter.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_archived_copy_is_cited_after_the_address(workspace):
+    edit_letter(workspace, "    issued: 2023-05-13\n",
+                "    issued: 2023-05-13\n    archived_url: https://web.archive.org/web/2023/kyodo\n")
     out = render_txt(workspace)
     assert ("Asian Games in China, archived at https://web.archive.org/web/2023/kyodo "
             "(accessed September 5, 2023).") in out
@@ -134,13 +137,9 @@ def test_an_archived_copy_is_cited_after_the_address(workspace):
 
 def test_counts_in_the_text_come_from_the_roster(workspace):
     """"83 organisations have signed" never drifts: the number is the roster's."""
-    letter = workspace / "letters" / f"{EXAMPLE_SLUG}.yaml"
-    text = letter.read_text(encoding="utf-8")
-    assert "  - Thank you.\n" in text
-    letter.write_text(text.replace(
-        "  - Thank you.\n",
-        "  - \"{count:organizations} organizations and {count:individuals} individuals, "
-        "{count:all} in all, as of {as_of}.\"\n  - Thank you.\n"), encoding="utf-8")
+    edit_letter(workspace, "  - Thank you.\n",
+                "  - \"{count:organizations} organizations and {count:individuals} individuals, "
+                "{count:all} in all, as of {as_of}.\"\n  - Thank you.\n")
     edit_organization(workspace, "Viet Tan", extra="    named: false\n")
     edit_organization(workspace, "THINK", "pending")
     out = render_txt(workspace)
