@@ -14,6 +14,7 @@ from undersigned.collation import identity_key, identity_keys
 from undersigned.errors import RosterError
 from undersigned.load import load_letter, load_roster
 from undersigned.model import Signatory
+from undersigned.rosterfile import RosterText
 
 from .conftest import FIXTURES, TODAY
 
@@ -402,6 +403,26 @@ def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path)
                        "    title: Dean, Example Law School", "    named: false"}
     # and again: nothing left to change
     assert R.import_csv(letter, resubmitted, today=TODAY, update=True).updated == []
+
+
+def test_update_and_erase_keep_a_hand_formatted_roster_valid(letter, tmp_path):
+    path = roster_file(letter)
+    wide = path.read_text().replace("\n  - ", "\n    - ").replace("\n    ", "\n      ")
+    wide = wide.replace("\n      - ", "\n    - ").replace("\n      # ", "\n    # ")
+    path.write_text(wide, encoding="utf-8")
+    assert RosterText(wide, path.name).parsed  # outside the canonical layout
+    form = tmp_path / "f.csv"
+    form.write_text("Name,Title,Country\nDavid Alton,Lord Alton of Liverpool,\n"
+                    "Human Rights Watch (HRW),,US\n", encoding="utf-8")
+    report = R.import_csv(letter, form, today=TODAY, update=True)
+    assert [m.name for _, m, _ in report.updated] == ["David Alton", "Human Rights Watch (HRW)"]
+    R.erase_signatory(letter, "Roberta Cohen")
+    roster, problems = load_roster(path)
+    assert [p.format() for p in problems] == []
+    by_name = {s.name: s for s in roster.signatories}
+    assert by_name["David Alton"].title == "Lord Alton of Liverpool"
+    assert by_name["Human Rights Watch (HRW)"].country == "US"
+    assert "Roberta Cohen" not in by_name and "      kind: individual\n" in path.read_text()
 
 
 def test_import_action_network_and_microsoft_forms(letter):
