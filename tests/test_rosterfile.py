@@ -324,3 +324,24 @@ def test_lock_file_sits_beside_the_roster(tmp_path):
     roster = tmp_path / "signatories" / "x.yaml"
     with rosterfile.locked(roster):
         assert (tmp_path / "signatories" / ".x.lock").exists()
+
+
+def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
+    import fcntl
+
+    roster = tmp_path / "signatories" / "x.yaml"
+
+    def free() -> bool:  # could another process take the lock right now?
+        fd = os.open(rosterfile.lock_path(roster), os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    with pytest.raises(RuntimeError), rosterfile.locked(roster):
+        assert not free()
+        raise RuntimeError
+    assert free()
