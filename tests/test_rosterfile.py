@@ -327,7 +327,7 @@ def test_lock_file_sits_beside_the_roster(tmp_path):
 
 
 def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
-    import fcntl
+    fcntl = pytest.importorskip("fcntl")  # POSIX; Windows takes the msvcrt branch
 
     roster = tmp_path / "signatories" / "x.yaml"
 
