@@ -340,6 +340,8 @@ class _Open:
 
     def find(self, name: str) -> int:
         """The index of the entry called `name` (exactly, else by identity); else an error."""
+        if not self.exists:
+            raise RosterError(f"{self.paths.roster.name} does not exist yet; nobody has signed")
         entries = self.doc.entries
         for i, e in enumerate(entries):
             if e.name == name:
@@ -519,8 +521,6 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
         raise RosterError("the reason spans several lines; write it on one line")
     with locked(paths.roster):
         roster = _Open(paths, ("signed_on", "status"))
-        if not roster.exists:
-            raise RosterError(f"{paths.roster.name} does not exist yet; nobody has signed")
         i = roster.find(name)
         entry = roster.doc.entries[i]
         if entry.values.get("status") == "withdrawn":
@@ -559,8 +559,6 @@ def erase_signatory(letter: Path, name: str) -> Erased:
     paths = Paths.of(letter)
     with locked(paths.roster):
         roster = _Open(paths)
-        if not roster.exists:
-            raise RosterError(f"{paths.roster.name} does not exist yet; nobody has signed")
         i = roster.find(name)
         entry = roster.doc.entries[i]
         found = str(entry.name)
