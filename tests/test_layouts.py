@@ -1,0 +1,83 @@
+"""Letter and signatory-list layouts (#14): what prints where, alike in every format."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from undersigned.cli import cli
+
+from .conftest import EXAMPLE_SLUG
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+LETTER = f"letters/{EXAMPLE_SLUG}.yaml"
+SECTIONS = """signatures:
+  heading: "Signature organizations and individuals (as of {as_of}):"
+  sections:
+    - heading: Individuals
+      kind: individual
+    - heading: Organizations
+      kind: organization
+"""
+
+
+def edit_letter(root, old: str, new: str) -> None:
+    path = root / LETTER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def render(root, *formats: str) -> dict[str, object]:
+    args = ["render", EXAMPLE_SLUG, "--out", "out"]
+    for fmt in formats:
+        args += ["--to", fmt]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    out = {}
+    for fmt in formats:
+        path = root / "out" / f"{EXAMPLE_SLUG}.{fmt}"
+        out[fmt] = path.read_bytes() if fmt == "docx" else path.read_text(encoding="utf-8")
+    return out
+
+
+def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """(style id, text) of every body paragraph of a DOCX."""
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        out.append((style.get(f"{W}val") if style is not None else "",
+                    "".join(t.text or "" for t in p.iter(f"{W}t"))))
+    return out
+
+
+def validate(*args: str):
+    return CliRunner().invoke(cli, ["validate", EXAMPLE_SLUG, "--strict", *args])
+
+
+# --- bug: an empty heading hid the whole list ---------------------------------------------
+
+
+@pytest.mark.parametrize("edit", [
+    ('heading: "Signature organizations and individuals (as of {as_of}):"', 'heading: ""'),
+    ("    - heading: Individuals\n", '    - heading: ""\n'),
+    ("    - heading: Individuals\n      kind: individual\n", "    - kind: individual\n"),
+])
+def test_an_empty_heading_never_hides_the_list(workspace, edit):
+    edit_letter(workspace, *edit)
+    assert validate().exit_code == 0, validate().output
+    out = render(workspace, "txt", "html", "docx")
+    for name in ("Roberta Cohen", "David Alton", "ACAT UK"):
+        assert name in out["txt"], name
+        assert name in out["html"], name
+        assert any(name in text for _, text in docx_paragraphs(out["docx"])), name
+    html = out["html"]
+    # no empty heading element is left behind (a stray rule under nothing)
+    assert not re.search(r"<h[23][^>]*>\s*</h[23]>", html)
+    assert "Signature organizations" not in out["txt"] or edit[1] != 'heading: ""'
