@@ -190,7 +190,7 @@ STYLE_NAMES = [
     "Date Line", "Addressee", "Subject", "Salutation", "Body Text", "Heading 1", "Block Quote",
     "List Bullet", "List Number", "Closing", "Signatories Heading", "Signatories Note",
     "Signatory Section", "Signatory Group", "Signatory Name", "Signatory Title",
-    "Copy Recipients", "Footnote Text", "Footnote Reference", "Hyperlink", "Emphasis", "Strong",
+    "Signatory Entry", "Copy Recipients", "Footnote Text", "Footnote Reference", "Hyperlink", "Emphasis", "Strong",
 ]
 
 
@@ -204,12 +204,17 @@ def test_named_styles_exist_and_are_used(pkg):
     assert [text_of(p) for p in pkg.paragraphs("Signatory Section")] == ["Individuals",
                                                                         "Organizations"]
     assert [text_of(p) for p in pkg.paragraphs("Signatory Group")] == ["Korea", "Mexico"]
+    # a name above its title, and names alone in one column, are "Signatory Name"; names
+    # set in two columns are "Signatory Entry"
     assert [text_of(p) for p in pkg.paragraphs("Signatory Name")] == [
-        "Ada Lovelace", "Lee Yanghee", "Korean Org", "Mexican Org"]
+        "Ada Lovelace", "Lee Yanghee"]
+    assert [text_of(p) for p in pkg.paragraphs("Signatory Entry")] == [
+        "Korean Org", "Mexican Org"]
     assert [text_of(p) for p in pkg.paragraphs("Signatory Title")] == ["Analyst"]
     assert len(pkg.paragraphs("Block Quote")) == 1
+    # each cc recipient is a block with its title (and address) on lines of its own
     assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:",
-                                                                      "John Doe, Ambassador"]
+                                                                      "John DoeAmbassador"]
 
 
 def test_addressee_lines_are_one_paragraph_with_breaks(pkg):
@@ -245,7 +250,7 @@ def test_names_without_titles_are_set_in_two_columns(pkg):
         assert sect.find("w:footerReference", NS) is not None
         assert sect.find("w:pgSz", NS) is not None
     # "cc:" follows in one column
-    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "John Doe, Ambassador"
+    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "John DoeAmbassador"
 
 
 def test_a_letter_ending_in_two_columns_ends_with_an_empty_paragraph():

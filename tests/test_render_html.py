@@ -254,12 +254,19 @@ def test_newlines_in_a_note_never_reach_the_footnote_element():
     assert "line one\nline two" in html
 
 
-def test_a_statement_without_subject_takes_its_title_as_heading():
+def test_the_title_is_metadata_and_the_heading_prints_where_asked():
+    """#14: the title printed as an H1 in HTML (not in DOCX) when there was no subject; now
+    it names the document only, and `heading` prints in every format."""
     doc = make_doc(kind="statement", subject=None, addressees=[], salutation=None,
                    closing=None, date_line=None)
-    tree = Tree(render_html(doc, None))
-    assert tree.text["h1"] == ["A title"]
+    html = render_html(doc, None)
+    tree = Tree(html)
+    assert "h1" not in tree.text
+    assert '<article class="letter kind-statement" aria-label="A title">' in html
     assert not tree.find("address") and not tree.find("p", class_="salutation")
+    doc.heading_lines = ["Joint statement", "on the protection of defenders"]
+    tree = Tree(render_html(doc, None))
+    assert tree.text["h1"] == ["Joint statementon the protection of defenders"]
 
 
 def test_no_notes_no_endnote_section():

@@ -10,6 +10,7 @@ from . import schema
 from .errors import LoadError
 from .gcpause import paused_gc
 from .model import (
+    Annex,
     Author,
     Block,
     Citation,
@@ -149,6 +150,15 @@ class Reader:
                 return value
             self.error(pos, "wrong-type", f"{what} must be true or false, not {_type_name(value)}")
             return None
+        if field.type == "int":
+            number = value if isinstance(value, int) and not isinstance(value, bool) else None
+            if isinstance(value, str) and value.strip().isdigit():
+                number = int(value)
+            if number is not None and 1 <= number <= 4:
+                return number
+            self.error(pos, "bad-value", f"{what} is {_type_name(value)}; write a whole number "
+                       "from 1 to 4")
+            return None
         if field.type == "enum":
             if value in field.choices:
                 return value
@@ -197,7 +207,7 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
     top = r.expect_map(raw, Pos(display, 1, 1), "a letter file")
     if top is None:
         return None, r.problems
-    nested = ("addressees", "cc", "body", "signatures", "style", "footnotes", "sources")
+    nested = ("addressees", "cc", "body", "signatures", "annex", "style", "footnotes", "sources")
     values, positions = r.fields(top, schema.LETTER, "the letter", nested)
 
     def value_pos(key: str) -> Pos:
@@ -240,16 +250,35 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
             for item, ipos in zip(secs or [], getattr(secs, "item_pos", []), strict=False):
                 if s := r.expect_map(item, ipos, "a section"):
                     sv, _ = r.fields(s, schema.SECTION, "a section")
-                    if sv.get("heading") and sv.get("kind"):
-                        signatures.sections.append(Section(sv["heading"], sv["kind"]))
+                    # a section without a heading is printed without one, never dropped
+                    if sv.get("kind"):
+                        signatures.sections.append(Section(
+                            pos=s.pos, **{k: v for k, v in sv.items() if v is not None}))
+
+    annex = None
+    if top.get("annex") is not None and (
+        m := r.expect_map(top["annex"], value_pos("annex"), "'annex'")
+    ):
+        v, _ = r.fields(m, schema.ANNEX, "'annex'", ("body",))
+        blocks: list[Block] = []
+        if m.get("body") is not None:
+            items = r.expect_list(m["body"], m.value_pos["body"], "'body' of the annex")
+            for item, ipos in zip(items or [], getattr(items, "item_pos", []), strict=False):
+                if block := _block(r, item, ipos):
+                    blocks.append(block)
+        else:
+            r.error(m.pos, "missing-field", "'annex' needs 'body:' (its paragraphs, as a list)")
+        annex = Annex(v.get("heading"), blocks, pos=m.pos)
 
     date_format = "MMMM D, YYYY"
+    addressee_layout = "stacked"
     style_pos: dict[str, Pos] = {}
     if top.get("style") is not None and (
         m := r.expect_map(top["style"], value_pos("style"), "'style'")
     ):
         v, _ = r.fields(m, schema.STYLE, "'style'")
         date_format = v.get("date_format") or date_format
+        addressee_layout = v.get("addressees") or addressee_layout
         if "date_format" in m.value_pos:  # rule date-format points at the pattern itself
             style_pos["date_format"] = m.value_pos["date_format"]
 
@@ -276,8 +305,8 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
     if not values.get("kind") or not values.get("title"):
         return None, r.problems
     letter = Letter(
-        slug=_slug_of(path), path=path, body=body, signatures=signatures,
-        date_format=date_format, footnotes=footnotes, sources=sources,
+        slug=_slug_of(path), path=path, body=body, signatures=signatures, annex=annex,
+        date_format=date_format, addressee_layout=addressee_layout, footnotes=footnotes, sources=sources,
         addressees=parties["addressees"], cc=parties["cc"], pos=top.pos,
         field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}, **style_pos},
         **{k: v for k, v in values.items() if v is not None},

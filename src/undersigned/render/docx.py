@@ -123,8 +123,12 @@ _KEEP = "<w:keepNext/><w:keepLines/>"
 STYLES = [
     StyleSpec("paragraph", "Normal", None, builtin=True, priority=0),
     StyleSpec("character", "Default Paragraph Font", None, builtin=True, priority=1),
-    StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180) + '<w:jc w:val="both"/>',
-              builtin=True, priority=1),
+    # left-aligned, as the HTML: justified text without hyphenation leaves wide gaps
+    StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180), builtin=True, priority=1),
+    StyleSpec("paragraph", "Letter Heading", "Normal", _KEEP + _spacing(after=360),
+              '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>'),
+    StyleSpec("paragraph", "Delivery Line", "Normal", "<w:keepNext/>" + _spacing(after=240),
+              "<w:b/><w:bCs/>"),
     # not Word's "Date": pandoc reads a paragraph in that style as metadata and drops it
     StyleSpec("paragraph", "Date Line", "Normal", _spacing(after=360), next="Addressee"),
     StyleSpec("paragraph", "Addressee", "Normal", "<w:keepLines/>" + _spacing(after=240)),
@@ -152,12 +156,20 @@ STYLES = [
               '<w:b/><w:bCs/><w:smallCaps/><w:spacing w:val="10"/>'),
     StyleSpec("paragraph", "Signatory Group", "Normal", _KEEP + _spacing(before=160, after=60),
               "<w:i/><w:iCs/>"),
+    # a name above its title is bold (as in the HTML); names in a column, a line or a table
+    # are set in the text's own weight
     StyleSpec("paragraph", "Signatory Name", "Normal",
-              "<w:keepLines/>" + _spacing(after=20) + '<w:ind w:left="284" w:hanging="284"/>'),
+              "<w:keepLines/>" + _spacing(after=20) + '<w:ind w:left="284" w:hanging="284"/>',
+              "<w:b/><w:bCs/>"),
+    StyleSpec("paragraph", "Signatory Entry", "Normal",
+              "<w:keepLines/>" + _spacing(after=60) + '<w:ind w:left="284" w:hanging="284"/>'),
+    StyleSpec("paragraph", "Signatory Cell", "Normal", "<w:keepLines/>" + _spacing(after=0)),
     StyleSpec("paragraph", "Signatory Title", "Normal",
               "<w:keepLines/>" + _spacing(after=140, line=240),
               _GREY + '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
     StyleSpec("paragraph", "Copy Recipients", "Normal", "<w:keepLines/>" + _spacing(after=0)),
+    StyleSpec("paragraph", "Annex Heading", "Heading 1", "<w:pageBreakBefore/>",
+              next="Body Text"),
     StyleSpec("paragraph", "Footnote Text", "Normal", _spacing(after=60, line=240),
               '<w:sz w:val="18"/><w:szCs w:val="18"/>', builtin=True, priority=99),
     StyleSpec("character", "Footnote Reference", "Default Paragraph Font",
@@ -684,7 +696,7 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     # every call, which makes 50,000 signatories quadratic.
     inline = _Inline(document.part, ids, note_ids)
     columns = _Columns(sect_pr) if sect_pr is not None else None
-    xml = _body_xml(prepared, inline, ids, numbering, columns)
+    xml = _body_xml(prepared, inline, ids, numbering, columns, _text_width(sect_pr))
     new_body = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(), _PARSER)
     if columns is not None:
         new_body.append(columns.final())
@@ -747,85 +759,229 @@ class _Columns:
         self.original = sect_pr
         self.used = False
 
-    def _variant(self, columns: bool):
+    def _variant(self, columns: int):
         sect_pr = copy.deepcopy(self.original)
         _set_sect_child(sect_pr, "titlePg", None)
         _set_sect_child(sect_pr, "type", 'w:val="continuous"')
-        if columns:
-            _set_sect_child(sect_pr, "cols", 'w:num="2" w:space="567"')
+        if columns > 1:
+            _set_sect_child(sect_pr, "cols", f'w:num="{columns}" w:space="567"')
         return sect_pr
 
     def start(self) -> str:
         """The properties closing the single-column text before a two-column list."""
-        sect_pr = self.original if not self.used else self._variant(columns=False)
+        sect_pr = self.original if not self.used else self._variant(columns=1)
         self.used = True
         return etree.tostring(sect_pr, encoding="unicode")
 
-    def end(self) -> str:
-        """The properties closing a two-column list."""
-        return etree.tostring(self._variant(columns=True), encoding="unicode")
+    def end(self, count: int = 2) -> str:
+        """The properties closing a list set in `count` columns."""
+        return etree.tostring(self._variant(columns=count), encoding="unicode")
 
     def final(self):
         """The body's closing section properties: continuous when a list came before."""
-        return self._variant(columns=False) if self.used else self.original
+        return self._variant(columns=1) if self.used else self.original
 
 
-def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering,
-              columns: _Columns | None = None) -> str:
+def _text_width(sect_pr) -> int:
+    """The width between the margins, in twentieths of a point (Letter, 1in margins if the
+    section does not say)."""
+    width, left, right = 12240, 1440, 1440
+    if sect_pr is not None:
+        size, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+        try:
+            if size is not None and size.get(qn("w:w")):
+                width = int(size.get(qn("w:w")))
+            if margins is not None:
+                left = int(margins.get(qn("w:left")) or left)
+                right = int(margins.get(qn("w:right")) or right)
+        except ValueError:
+            pass
+    return max(width - left - right, 2880)
+
+
+def _table(cells: list[list[str]], widths: list[int], borders: bool, header: bool = False
+           ) -> str:
+    """A table of paragraphs (each cell: the XML of its paragraphs), fixed column widths."""
+    edge = ('<w:{0} w:val="single" w:sz="4" w:space="0" w:color="A6A6A6"/>' if borders
+            else '<w:{0} w:val="nil"/>')
+    border_xml = "".join(edge.format(e) for e in
+                         ("top", "left", "bottom", "right", "insideH", "insideV"))
+    margins = ('<w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="100" w:type="dxa"/>'
+               '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="100" w:type="dxa"/>'
+               "</w:tblCellMar>") if borders else (
+               '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="284" w:type="dxa"/>'
+               "</w:tblCellMar>")
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+           f"<w:tblBorders>{border_xml}</w:tblBorders>"
+           f'<w:tblLayout w:type="fixed"/>{margins}'
+           '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+           'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
+    for n, row in enumerate(cells):
+        # a row never breaks across pages; a header row repeats on every page
+        row_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header and n == 0 else "")
+        out.append(f"<w:tr><w:trPr>{row_pr}</w:trPr>")
+        for width, cell in zip(widths, row, strict=True):
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                       f"{cell or '<w:p/>'}</w:tc>")
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _entry_runs(inline: _Inline, entry) -> str:
+    """An entry set on one line: its parts (name, title, pattern text) or name and title."""
+    if entry.parts:
+        return "".join(inline.text_run(text) for _, text in entry.parts)
+    return inline.text_run(entry.line)
+
+
+def _party_xml(inline: _Inline, style_id: str, party: Party) -> str:
+    return _paragraph(style_id, _lines(inline, _party_lines(party)))
+
+
+def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: _Inline,
+                 width: int) -> str:
+    """Addressee (or cc) blocks: one paragraph each, or side by side in a borderless table."""
+    if doc.addressee_layout == "side-by-side" and len(parties) > 1:
+        per_row = min(len(parties), 3)
+        widths = [width // per_row] * per_row
+        rows = [[_party_xml(inline, style_id, p) for p in parties[i:i + per_row]]
+                for i in range(0, len(parties), per_row)]
+        rows = [row + [""] * (per_row - len(row)) for row in rows]
+        # a paragraph must follow a table in Word; the spacing of the blocks does the rest
+        return _table(rows, widths, borders=False)
+    return "".join(_party_xml(inline, style_id, p) for p in parties)
+
+
+def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str], width: int) -> str:
+    out = [_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>")]
+    last = len(doc.cc) - 1
+    for n, party in enumerate(doc.cc):
+        spacing = "" if n == last else '<w:spacing w:after="160"/>'
+        keep = "" if n == last else "<w:keepNext/>"
+        out.append(_paragraph(s["Copy Recipients"], _lines(inline, _party_lines(party)),
+                              keep + spacing))
+    return "".join(out)
+
+
+def _blocks_xml(blocks, inline: _Inline, s: dict[str, str], numbering: _Numbering,
+                keep_last: bool = False) -> list[str]:
     out: list[str] = []
-    add = out.append
-    if doc.date_line:
-        add(_paragraph(s["Date Line"], inline.text_run(doc.date_line)))
-    for party in doc.addressees:
-        add(_paragraph(s["Addressee"], _lines(inline, _party_lines(party))))
-    if doc.subject:
-        add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
-    if doc.salutation:
-        add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
-    for block in doc.blocks:
+    for block in blocks:
         if block.kind == "list":
             style = "List Number" if block.ordered else "List Bullet"
             num_id = numbering.new_list(style, block.ordered)
             num_pr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
             for item in block.items:
-                add(_paragraph(s[style], inline.runs(item), num_pr))
+                out.append(_paragraph(s[style], inline.runs(item), num_pr))
         else:
             style = {"heading": "Heading 1", "quote": "Block Quote"}.get(block.kind, "Body Text")
             for item in block.items:
-                add(_paragraph(s[style], inline.runs(item)))
+                out.append(_paragraph(s[style], inline.runs(item)))
+    if keep_last and out:
+        # the closing never starts a page alone: the last paragraph keeps with it
+        out[-1] = out[-1].replace("</w:pPr>", "<w:keepNext/></w:pPr>", 1) \
+            if "<w:numPr>" not in out[-1] else out[-1].replace(
+                "<w:numPr>", "<w:keepNext/><w:numPr>", 1)
+    return out
+
+
+def _section_xml(section, inline: _Inline, s: dict[str, str], columns: _Columns | None,
+                 width: int) -> list[str]:
+    """One section of the signatory list in its layout."""
+    out: list[str] = []
+    add = out.append
+    cols = section.cols
+    in_columns = columns is not None and cols > 1 and section.layout != "table"
+    heading_ppr = columns.start() if in_columns else ""
+    if section.heading:
+        add(_paragraph(s["Signatory Section"], inline.text_run(section.heading), heading_ppr))
+        heading_ppr = ""
+    if section.note:
+        add(_paragraph(s["Signatories Note"], inline.text_run(section.note), heading_ppr))
+        heading_ppr = ""
+    if heading_ppr:
+        # no heading to end the section before the columns: a paragraph one point high does
+        add('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            f'{heading_ppr}<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
+    name_style, title_style = s["Signatory Name"], s["Signatory Title"]
+    entry_style, cell_style = s["Signatory Entry"], s["Signatory Cell"]
+    for group, entries in section.groups:
+        if group:
+            add(_paragraph(s["Signatory Group"], inline.text_run(group)))
+        if section.layout == "table":
+            if cols > 1:
+                rows = []
+                for i in range(0, len(entries), cols):
+                    row = [_paragraph(cell_style, _lines(inline, [e.name, e.title or ""]))
+                           for e in entries[i:i + cols]]
+                    rows.append(row + [""] * (cols - len(row)))
+                add(_table(rows, [width // cols] * cols, borders=True))
+            else:
+                titled = section.titled
+                widths = [width * 2 // 5, width - width * 2 // 5] if titled else [width]
+                rows = [[_paragraph(cell_style, inline.text_run(e.name))]
+                        + ([_paragraph(cell_style, inline.text_run(e.title or ""))]
+                           if titled else []) for e in entries]
+                add(_table(rows, widths, borders=True))
+            add(_paragraph(entry_style, ""))  # Word needs a paragraph after a table
+            continue
+        for entry in entries:
+            title = clean(entry.title).strip() if entry.title else ""
+            if section.layout == "inline" or (not title and cols > 1):
+                add(_paragraph(entry_style, _entry_runs(inline, entry)))
+                continue
+            # the name stays on the page of its title: an entry never splits
+            add(_paragraph(name_style, inline.text_run(entry.name),
+                           "<w:keepNext/>" if title else ""))
+            if title:
+                add(_paragraph(title_style, inline.text_run(title)))
+    if in_columns:
+        last = out.pop()
+        out.append(last.replace("</w:pPr>", columns.end(cols) + "</w:pPr>", 1))
+    return out
+
+
+def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering,
+              columns: _Columns | None = None, width: int = 9360) -> str:
+    out: list[str] = []
+    add = out.append
+    if doc.heading_lines:
+        add(_paragraph(s["Letter Heading"], _lines(inline, doc.heading_lines)))
+    if doc.date_line:
+        add(_paragraph(s["Date Line"], inline.text_run(doc.date_line)))
+    if doc.delivery:
+        add(_paragraph(s["Delivery Line"], inline.text_run(doc.delivery)))
+    if doc.addressees:
+        add(_parties_xml(doc, doc.addressees, s["Addressee"], inline, width))
+    if doc.cc and doc.cc_position == "top":
+        add(_cc_xml(doc, inline, s, width))
+    if doc.subject:
+        add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
+    if doc.salutation:
+        add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
+    out += _blocks_xml(doc.blocks, inline, s, numbering, keep_last=bool(doc.closing))
     if doc.closing:
-        add(_paragraph(s["Closing"], inline.text_run(doc.closing)))
-    if doc.signatures_heading and doc.sections:
-        add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
+        add(_paragraph(s["Closing"], inline.text_run(doc.closing),
+                       "<w:keepNext/>" if doc.sections else ""))
+    if doc.sections:
+        if doc.signatures_heading:
+            add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
         if doc.signatures_note:
             add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
-        name_style, title_style = s["Signatory Name"], s["Signatory Title"]
         for section in doc.sections:
-            # names alone are short: two columns, as the HTML sets them
-            two_columns = columns is not None and not any(
-                clean(e.title).strip() for e in section.entries)
-            add(_paragraph(s["Signatory Section"], inline.text_run(section.heading),
-                           columns.start() if two_columns else ""))
-            for group, entries in section.groups:
-                if group:
-                    add(_paragraph(s["Signatory Group"], inline.text_run(group)))
-                for entry in entries:
-                    title = clean(entry.title).strip() if entry.title else ""
-                    # the name stays on the page of its title: an entry never splits
-                    add(_paragraph(name_style, inline.text_run(entry.name),
-                                   "<w:keepNext/>" if title else ""))
-                    if title:
-                        add(_paragraph(title_style, inline.text_run(title)))
-            if two_columns:
-                last = out.pop()
-                out.append(last.replace("</w:pPr>", columns.end() + "</w:pPr>", 1))
-        if columns is not None and columns.used and not doc.cc:
+            out += _section_xml(section, inline, s, columns, width)
+        if columns is not None and columns.used and not (
+                doc.cc and doc.cc_position != "top") and not doc.annex:
             # the last section needs a paragraph of its own; keep it one point high
             add('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
                 'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
-    if doc.cc:
-        add(_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>"))
-        for party in doc.cc:
-            line = ", ".join(x for x in (party.name, party.title) if x)
-            add(_paragraph(s["Copy Recipients"], inline.text_run(line)))
+    if doc.cc and doc.cc_position != "top":
+        add(_cc_xml(doc, inline, s, width))
+    if doc.annex:
+        if doc.annex.heading:
+            add(_paragraph(s["Annex Heading"], inline.text_run(doc.annex.heading)))
+        out += _blocks_xml(doc.annex.blocks, inline, s, numbering)
     return "".join(out)
