@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..collation import fold, sort_key
-from ..model import Letter, Section, Signatory
+from ..format.model import Letter, Section, Signatory
+from ..roster.collation import fold, sort_key
 from ..textsafety import one_line
 
 OTHER_COUNTRIES = "Other"

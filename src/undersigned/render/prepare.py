@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dates import format_date
-from ..inline import Field, NoteRef, Span, Text, parse_inline
-from ..model import Author, Citation, Letter, Party, Roster, Source, TextPart
+from ..format.dates import format_date
+from ..format.inline import Field, NoteRef, Span, Text, parse_inline
+from ..format.model import Author, Citation, Letter, Party, Roster, Source, TextPart
 from ..textsafety import scrub_tree
 from .layout import OTHER_COUNTRIES, Entry, RSection, fill_fields, signatory_sections  # noqa: F401
 

@@ -6,9 +6,10 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
+from ..errors import LoadError
+from ..gcpause import paused_gc
+from ..problems import Pos, Problem, Severity
 from . import schema
-from .errors import LoadError
-from .gcpause import paused_gc
 from .model import (
     Annex,
     Author,
@@ -24,7 +25,6 @@ from .model import (
     Source,
     TextPart,
 )
-from .problems import Pos, Problem, Severity
 from .yamlio import (
     MAX_SLOW_BYTES,
     RawList,
@@ -306,7 +306,8 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
         return None, r.problems
     letter = Letter(
         slug=_slug_of(path), path=path, body=body, signatures=signatures, annex=annex,
-        date_format=date_format, addressee_layout=addressee_layout, footnotes=footnotes, sources=sources,
+        date_format=date_format, addressee_layout=addressee_layout, footnotes=footnotes,
+        sources=sources,
         addressees=parties["addressees"], cc=parties["cc"], pos=top.pos,
         field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}, **style_pos},
         **{k: v for k, v in values.items() if v is not None},
