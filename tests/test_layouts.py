@@ -81,3 +81,43 @@ def test_an_empty_heading_never_hides_the_list(workspace, edit):
     # no empty heading element is left behind (a stray rule under nothing)
     assert not re.search(r"<h[23][^>]*>\s*</h[23]>", html)
     assert "Signature organizations" not in out["txt"] or edit[1] != 'heading: ""'
+
+
+# --- order: as-listed ---------------------------------------------------------------------
+
+
+def test_as_listed_order_is_printed_kept_by_fmt_and_sign_and_not_a_roster_order_slip(workspace):
+    edit_letter(workspace, "      kind: individual\n",
+                "      kind: individual\n      order: as-listed\n")
+    roster = workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml"
+    text = roster.read_text(encoding="utf-8")
+    # the coalition's own order: Roberta Cohen first, then the rest as they were
+    blocks = text.split("\n\n")
+    first = next(i for i, b in enumerate(blocks) if "name: Roberta Cohen" in b)
+    assert first > 0 and "kind: individual" in blocks[0]
+    head, entry0 = blocks[0].split("signatories:\n")
+    blocks = [head + "signatories:\n" + blocks[first].lstrip("\n"), entry0,
+              *blocks[1:first], *blocks[first + 1:]]
+    roster.write_text("\n\n".join(blocks), encoding="utf-8")
+    before = roster.read_text(encoding="utf-8")
+    result = validate()
+    assert result.exit_code == 0, result.output  # no roster-order warning under --strict
+    check = CliRunner().invoke(cli, ["fmt", "--check"])
+    assert check.exit_code == 0, check.output
+    out = render(workspace, "txt")["txt"]
+    assert out.index("Roberta Cohen") < out.index("David Alton")
+    # a new individual signs last and prints last, whatever the alphabet says
+    add = CliRunner().invoke(cli, ["sign", "add", EXAMPLE_SLUG, "--name", "Aaron Aardvark",
+                                   "--kind", "individual", "--date", "2023-09-21"])
+    assert add.exit_code == 0, add.output
+    after = roster.read_text(encoding="utf-8")
+    assert after.startswith(before.split("  - name: ACAT")[0].rstrip("\n")[:200])
+    names = re.findall(r"^  - name: (.*)$", after, re.M)
+    kinds = re.findall(r"^    kind: (.*)$", after, re.M)
+    individuals = [n for n, k in zip(names, kinds, strict=True) if k == "individual"]
+    assert individuals[0] == "Roberta Cohen" and individuals[-1] == "Aaron Aardvark"
+    assert CliRunner().invoke(cli, ["fmt", "--check"]).exit_code == 0
+    assert validate().exit_code == 0
+    out = render(workspace, "txt")["txt"]
+    assert out.index("Aaron Aardvark") > out.index("Roberta Cohen")
+    assert out.index("Aaron Aardvark") < out.index("Organizations")

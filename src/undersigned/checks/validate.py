@@ -125,7 +125,8 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
 
         problems += check_quotations(letter)
     if roster is not None:
-        problems += check_roster(roster, today, warnings)
+        as_listed = letter.signatures.as_listed_kinds() if letter is not None else frozenset()
+        problems += check_roster(roster, today, warnings, as_listed)
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
@@ -292,10 +293,12 @@ def _check_source(source, today: dt.date) -> list[Problem]:
     return out
 
 
-def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[Problem]:
+def check_roster(roster: Roster, today: dt.date, warnings: bool = True,
+                 as_listed: frozenset[str] = frozenset()) -> list[Problem]:
     """Roster rules: dates, e-mails, duplicates, order, the 'as of' date.
 
-    `warnings=False` skips the checks that can only warn (see check_letter_file)."""
+    `warnings=False` skips the checks that can only warn (see check_letter_file); the kinds
+    in `as_listed` are printed in the roster's own order, which rule roster-order leaves be."""
     out: list[Problem] = []
     latest = None
     for s in roster.signatories:
@@ -331,7 +334,7 @@ def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[
                 f"signature ({latest}); set it to {latest}"))
     out += _check_duplicates(roster.signatories, fuzzy=warnings)
     if warnings:
-        out += _check_order(roster.signatories)
+        out += _check_order([s for s in roster.signatories if s.kind not in as_listed])
         out += check_text(roster)
     return out
 

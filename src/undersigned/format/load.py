@@ -381,6 +381,15 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
     return Footnote(key, parts, kpos)
 
 
+def as_listed_kinds(letter_path: Path) -> frozenset[str]:
+    """The kinds of signatory a letter prints in its roster's own order (`order: as-listed`),
+    which `fmt` and `sign` then keep as they are; none if the letter is missing or broken."""
+    if not letter_path.is_file():
+        return frozenset()
+    letter, _ = load_letter(letter_path)
+    return letter.signatures.as_listed_kinds() if letter is not None else frozenset()
+
+
 def load_roster(path: Path, display: str | None = None) -> tuple[Roster | None, list[Problem]]:
     """Load a roster: the fast canonical reader first, the full YAML parser as fallback."""
     display = display or str(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
-from ..format.load import load_letter, load_roster
+from ..format.load import as_listed_kinds, load_letter, load_roster
 from ..format.model import Citation, Letter, Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..textsafety import from_spreadsheet
@@ -329,6 +329,8 @@ class _Open:
         self.exists = text is not None
         self.text = text if text is not None else ROSTER_HEADER + "signatories:\n"
         self.doc = RosterText(self.text, paths.roster.name)
+        # kinds the letter prints in the roster's order: new entries go at the end of them
+        self.as_listed = as_listed_kinds(paths.letter)
         if fields:
             _extra_values(self.doc, fields)
 
@@ -489,7 +491,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
                               + "; nothing added (use --force if it is a different signatory)")
         if same or similar:
             warnings = [f"added despite: {m.describe()}" for m in [same, *similar] if m]
-        text = rosterfile.insert_entries(roster.doc, [sig])
+        text = rosterfile.insert_entries(roster.doc, [sig], as_listed=roster.as_listed)
         days = [sig.signed_on] if sig.status == "confirmed" else []
         if _current_as_of(roster.doc) is None and not days:
             days = [today]
@@ -660,6 +662,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
                                   close) + "; not renamed (use --force)")
         moves = any(k in changes and changes[k] != old.get(k) for k in ("name", "kind",
                                                                          "sort_as"))
+        if old.get("kind") in roster.as_listed and new_values.get("kind") == old.get("kind"):
+            moves = False  # printed as listed: a renamed entry keeps its place
         text = rosterfile.update_entry(doc, i, changes)
         if moves:  # carry the entry, its comments included, to its new sorted place
             edited = RosterText(text, paths.roster.name)
@@ -667,7 +671,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
             rest = RosterText(rosterfile.remove_entry(edited, i), paths.roster.name)
             sig = Signatory(name=str(new_values["name"]), kind=str(new_values["kind"]),
                             signed_on=None, sort_as=new_values.get("sort_as"))
-            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"])
+            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"],
+                                             as_listed=roster.as_listed)
         day = new_values.get("signed_on")
         if isinstance(day, str):
             day = dt.date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None
@@ -1194,7 +1199,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                 if private_part := {k: c[k] for k in PRIVATE_FIELDS if k in c}:
                     private[str(roster.doc.entries[i].name)] = private_part
         sigs = [c.signatory for c in report.new]
-        text = rosterfile.insert_entries(doc, sigs) if sigs else doc.text
+        text = rosterfile.insert_entries(doc, sigs, as_listed=roster.as_listed) if sigs \
+            else doc.text
         text = _raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})
