@@ -121,3 +121,62 @@ def test_as_listed_order_is_printed_kept_by_fmt_and_sign_and_not_a_roster_order_
     out = render(workspace, "txt")["txt"]
     assert out.index("Aaron Aardvark") > out.index("Roberta Cohen")
     assert out.index("Aaron Aardvark") < out.index("Organizations")
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def _counts(workspace) -> dict[str, int]:
+    from undersigned.format.load import load_roster
+
+    roster, _ = load_roster(workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+    confirmed = [s for s in roster.signatories if s.status == "confirmed"]
+    return {"organization": sum(s.kind == "organization" for s in confirmed),
+            "individual": sum(s.kind == "individual" for s in confirmed)}
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    ("We, {orgs} organisations, have signed this letter.", False),
+    ("We, {orgs_wrong} organisations, have signed this letter.", True),
+    ("More than {below} groups have joined the coalition.", False),
+    ("More than {orgs} groups have joined the coalition.", True),
+    ("The undersigned {all} organizations and individuals urge you to act.", False),
+    ("The undersigned {all_wrong} organizations and individuals urge you to act.", True),
+    ("Signed by {people} individuals.", False),
+    ("Signed by eighty-three individuals.", True),
+    ("Over 500 individuals were detained in 2023.", False),  # not about who signed
+    ("We, {{count:organizations}} organisations, have signed.", False),
+])
+def test_count_mismatch(workspace, sentence, flagged):
+    n = _counts(workspace)
+    text = sentence.format(orgs=n["organization"], orgs_wrong=n["organization"] - 3,
+                           below=n["organization"] - 5, all=sum(n.values()),
+                           all_wrong=sum(n.values()) + 3, people=n["individual"])
+    edit_letter(workspace, "  - Thank you.\n", f'  - "{text}"\n')
+    result = CliRunner().invoke(cli, ["validate", EXAMPLE_SLUG, "--format", "json"])
+    rules = [p["rule"] for p in __import__("json").loads(result.stdout)["problems"]]
+    assert ("count-mismatch" in rules) is flagged, result.stdout
+
+
+def test_count_fields_fill_headings_and_notes(workspace):
+    n = _counts(workspace)
+    edit_letter(workspace, SECTIONS, """signatures:
+  heading: "{count:all} signatories as of {as_of}"
+  note: "Of them, {count:individuals} sign in an individual capacity."
+  sections:
+    - heading: "Individuals ({count:individuals})"
+      kind: individual
+    - heading: "Organizations ({count:organizations})"
+      kind: organization
+      note: "{count:organizations} organisations"
+""")
+    assert validate().exit_code == 0, validate().output
+    out = render(workspace, "txt", "html", "docx")
+    expected = [f"{sum(n.values())} signatories as of September 21, 2023",
+                f"Of them, {n['individual']} sign in an individual capacity.",
+                f"Individuals ({n['individual']})", f"Organizations ({n['organization']})",
+                f"{n['organization']} organisations"]
+    paragraphs = [text for _, text in docx_paragraphs(out["docx"])]
+    for line in expected:
+        assert line in out["txt"] and line in out["html"] and line in paragraphs, line
+    assert "{count" not in out["txt"] + out["html"] and "{as_of" not in out["txt"]

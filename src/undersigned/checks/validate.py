@@ -77,6 +77,8 @@ RULES = {
     "roster-duplicate": "Two signatories are the same after normalisation.",
     "roster-near-duplicate": "Two signatories look alike (warning).",
     "roster-order": "The roster is not in the order the renderer prints (warning).",
+    "count-mismatch": "The text states a number of signatories the roster does not have "
+                      "(warning).",
     "email-invalid": "An e-mail address is not valid.",
     "signed-future": "A signing date lies in the future.",
     "signed-after-as-of": "A signature is dated after the 'as of' date.",
@@ -129,6 +131,10 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
         problems += check_roster(roster, today, warnings, as_listed)
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster)
+        if warnings:
+            from .counts import check_counts
+
+            problems += check_counts(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
 
 
