@@ -170,3 +170,65 @@ def test_weasyprint_shows_hangul(weasy_pages):
     if not fonts.strip():
         pytest.skip("no Korean font installed (Debian: fonts-noto-cjk)")
     assert "유엔인권사무소장" in "".join(weasy_pages)
+
+
+# --- footnote calls stay with the word before them (#14) ----------------------------------
+
+def pdf_lines(pdf: bytes, tmp_path) -> list[list[tuple[str, float, float]]]:
+    """Every line pdftotext finds, as its words (text, x, height), page by page."""
+    from lxml import etree
+
+    path = tmp_path / "bbox.pdf"
+    path.write_bytes(pdf)
+    xhtml = subprocess.run([PDFTOTEXT, "-bbox-layout", str(path), "-"], capture_output=True,
+                           check=True, timeout=60).stdout
+    root = etree.fromstring(xhtml, etree.XMLParser(recover=True))
+    lines = []
+    for line in root.iter("{*}line"):
+        words = [(w.text or "", float(w.get("xMin")), float(w.get("yMax")) - float(w.get("yMin")))
+                 for w in line.iter("{*}word")]
+        if words:
+            lines.append(words)
+    return lines
+
+
+def calls_starting_a_line(pdf: bytes, tmp_path, numbers: set[int]) -> list[str]:
+    """Lines that begin with a footnote call: a small number standing alone at the start."""
+    lines = pdf_lines(pdf, tmp_path)
+    body = sorted(h for line in lines for _, _, h in line)
+    typical = body[len(body) // 2]
+    found = []
+    for words in lines:
+        text, _, height = words[0]
+        if text.isdigit() and int(text) in numbers and height < 0.85 * typical \
+                and not (len(words) > 1 and words[1][0] == "/"):  # "2 / 4": a page number
+            found.append(" ".join(w for w, _, _ in words[:6]))
+    return found
+
+
+@needs_pdftotext
+def test_weasyprint_never_starts_a_line_with_a_footnote_call(example, tmp_path):
+    """Measured on the page: each call sits on the line of the word before it (the example's
+    notes 9 and 11 used to start lines). Several widths move every line break."""
+    pytest.importorskip("weasyprint")
+    html = render_html(example, None)
+    numbers = {note.number for note in example.notes}
+    checked = 0
+    for margin in ("1.05in", "1.3in", "1.6in", "2in"):
+        page = f"<style>@page {{ margin-left: {margin}; margin-right: {margin} }}</style></head>"
+        pdf = render_pdf(html.replace("</head>", page, 1))
+        assert calls_starting_a_line(pdf, tmp_path, numbers) == [], margin
+        checked += 1
+    assert checked == 4
+
+
+@needs_pdftotext
+@pytest.mark.skipif(not CHROMIUM, reason="Chromium not found")
+def test_chromium_never_starts_a_line_with_a_footnote_call(example, tmp_path):
+    html = render_html(example, None)
+    numbers = {note.number for note in example.notes}
+    for margin in ("0.8in", "1.7in"):
+        page = f"<style>@page {{ margin-left: {margin}; margin-right: {margin} }}</style></head>"
+        (tmp_path / margin).mkdir()
+        pdf = chromium_pdf(html.replace("</head>", page, 1), tmp_path / margin)
+        assert calls_starting_a_line(pdf, tmp_path, numbers) == [], margin

@@ -220,7 +220,7 @@ def test_body_blocks_take_their_elements():
     ])
     html = render_html(doc, None)
     assert "<h2>Our recommendations</h2>" in html
-    assert re.search(r"<ul>\n<li>End returns\.<sup", html)
+    assert re.search(r"<ul>\n<li>End <span class=\"fn-bind\">returns\.<sup", html)
     assert "<ol>\n<li>First</li>\n<li>Second</li>\n</ol>" in html
     assert "<blockquote><p>A quotation […] with an omission.</p></blockquote>" in html
     assert "<p><strong>Bold</strong> and <em>italic</em></p>" in html
@@ -319,3 +319,15 @@ def test_pdf_without_pango_says_so(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", failing_import)
     with pytest.raises(PdfUnavailableError, match=r"system libraries \(Pango\).*libpango"):
         render_pdf("<p>x</p>")
+
+
+def test_the_weasyprint_pdf_is_tagged():
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    pdf = pypdf.PdfReader(io.BytesIO(render_pdf(make_doc())))
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"

@@ -52,8 +52,22 @@ class _InlineHTML:
         return number in self.called
 
     def _nodes(self, nodes: list, in_note: bool, collapse: bool = False):
-        for n in nodes:
-            if isinstance(n, Text):
+        for i, n in enumerate(nodes):
+            if isinstance(n, NoteCall) and not in_note and i and _bound(nodes, i - 1):
+                continue  # written with the word before it
+            if isinstance(n, Text) and not in_note and _bound(nodes, i):
+                # The last word and the calls after it stay on one line: a call never
+                # starts a line (WeasyPrint and browsers would otherwise break before it).
+                text = _SPACE.sub(" ", n.text) if collapse else n.text
+                head, word = _LAST_WORD.match(text).groups()
+                calls = []
+                for call in nodes[i + 1:]:
+                    if not isinstance(call, NoteCall):
+                        break
+                    calls.append(self._call(call, in_note, collapse))
+                yield str(escape(head))
+                yield f'<span class="fn-bind">{escape(word)}{"".join(calls)}</span>'
+            elif isinstance(n, Text):
                 text = _SPACE.sub(" ", n.text) if collapse else n.text
                 yield str(escape(text))
             elif isinstance(n, NoteCall):
@@ -79,6 +93,16 @@ class _InlineHTML:
         return (f'<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
                 f'role="doc-noteref">{number}</a></sup>'
                 f'<span class="fn" data-n="{number}" aria-hidden="true">{text}</span>')
+
+
+_LAST_WORD = re.compile(r"(.*?)(\S*)\Z", re.S)
+
+
+def _bound(nodes: list, i: int) -> bool:
+    """Whether nodes[i] is a text ending in a word that a footnote call follows."""
+    return (isinstance(nodes[i], Text) and i + 1 < len(nodes)
+            and isinstance(nodes[i + 1], NoteCall) and bool(nodes[i].text)
+            and not nodes[i].text[-1].isspace())
 
 
 def _split_calls(nodes: list) -> tuple[list, list[NoteCall]]:
@@ -146,7 +170,15 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
             f"PDF output needs WeasyPrint's system libraries (Pango); see WeasyPrint's "
             f"installation notes for your system ({e})") from e
 
-    return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
+    document = weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint))
+    # A tagged PDF (headings, lists, tables and reading order for screen readers): PDF/UA-1
+    # where this WeasyPrint knows it, else plain tags, else (older versions) untagged.
+    for options in ({"pdf_variant": "pdf/ua-1"}, {"pdf_tags": True}):
+        try:
+            return document.write_pdf(**options)
+        except (TypeError, ValueError, KeyError):
+            continue
+    return document.write_pdf()
 
 
 def _data_only_fetcher(weasyprint):
