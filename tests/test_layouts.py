@@ -180,3 +180,165 @@ def test_count_fields_fill_headings_and_notes(workspace):
     for line in expected:
         assert line in out["txt"] and line in out["html"] and line in paragraphs, line
     assert "{count" not in out["txt"] + out["html"] and "{as_of" not in out["txt"]
+
+
+# --- the fixture letters of each shape ----------------------------------------------------
+
+SHAPES = ("side-by-side", "statement", "tables")
+
+
+@pytest.fixture
+def shapes(tmp_path, monkeypatch):
+    """The layouts fixture workspace, rendered in every format (PDF where WeasyPrint is)."""
+    import importlib.util
+    import shutil
+
+    from .conftest import FIXTURES
+
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURES / "layouts", root)
+    monkeypatch.chdir(root)
+    formats = ["docx", "html", "txt"]
+    if importlib.util.find_spec("weasyprint"):
+        formats.append("pdf")
+    out: dict[str, dict] = {}
+    for slug in SHAPES:
+        result = CliRunner().invoke(cli, ["validate", slug, "--strict"])
+        assert result.exit_code == 0, result.output
+        args = ["render", slug, "--out", "out"] + [x for f in formats for x in ("--to", f)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        files = {f: root / "out" / f"{slug}.{f}" for f in formats}
+        html = files["html"].read_text(encoding="utf-8")
+        out[slug] = {"txt": files["txt"].read_text(encoding="utf-8"),
+                     "html": html.split("<body>", 1)[1],  # the letter, not its stylesheet
+                     "docx": files["docx"].read_bytes(), "files": files}
+    return out
+
+
+def docx_tables(data: bytes) -> list[list[list[str]]]:
+    """Every table of a DOCX body: rows of cell texts (lines of a cell joined by '|')."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    tables = []
+    for tbl in root.iter(f"{W}tbl"):
+        rows = []
+        for tr in tbl.iter(f"{W}tr"):
+            cells = []
+            for tc in tr.iter(f"{W}tc"):
+                lines = []
+                for p in tc.iter(f"{W}p"):
+                    for node in p.iter(f"{W}t", f"{W}br"):
+                        if node.tag == f"{W}br":
+                            lines.append("|")
+                        else:
+                            lines.append(node.text or "")
+                cells.append("".join(lines))
+            rows.append(cells)
+        tables.append(rows)
+    return tables
+
+
+def test_the_fixture_letters_validate_and_render_in_every_format(shapes):
+    assert set(shapes) == set(SHAPES)
+    for slug in SHAPES:
+        for fmt, path in shapes[slug]["files"].items():
+            assert path.stat().st_size > 0, (slug, fmt)
+
+
+def test_side_by_side_addressees_and_cc_with_addresses_under_them(shapes):
+    out = shapes["side-by-side"]
+    txt, html = out["txt"], out["html"]
+    # cc under the addressees, before the subject, with its postal addresses, in every format
+    for text in (txt, html):
+        assert text.index("John Roe") < text.index("cc:") < text.index("Ana Silva") \
+            < text.index("67075 Strasbourg Cedex") < text.index("Re: Immigration")
+    paragraphs = [t for _, t in docx_paragraphs(out["docx"])]
+    joined = "\n".join(paragraphs)
+    assert joined.index("cc:") < joined.index("Ana Silva") < joined.index("Re: Immigration")
+    assert "Rue Montbrillant 941202 Geneva" in joined.replace("\n", "")
+    # the two addressees share a row of a borderless table in DOCX, a flex row in HTML
+    first = docx_tables(out["docx"])[0]
+    assert len(first) == 1 and first[0][0].startswith("Jane Doe|Minister of the Interior")
+    assert first[0][1].startswith("John Roe|Minister of Justice")
+    assert re.search(r'<div class="addressees addressees-side-by-side">\s*<address', html)
+    # the delivery line, above the addressees
+    for text in (txt, html, joined):
+        assert text.index("Via email") < text.index("Jane Doe")
+    assert "To Whom It May Concern:" in txt and "Thank you," in txt
+
+
+def test_inline_entries_in_as_listed_order_with_a_note(shapes):
+    out = shapes["side-by-side"]
+    expected = ["Maria Santos, Director, Centre for Refugee Law",
+                "Kwame Mensah, Professor of International Law, University of Accra",
+                "Lee Yanghee, Former UN Special Rapporteur"]
+    lines = out["txt"].splitlines()
+    start = lines.index("Affiliations for identification purposes only.")
+    assert lines[start + 1: start + 4] == expected
+    entries = [t for style, t in docx_paragraphs(out["docx"]) if style == "SignatoryEntry"]
+    assert entries[:3] == expected
+    items = re.findall(r'<li class="signatory">(.*?)</li>', out["html"])
+    assert [re.sub(r"<[^>]+>", "", i) for i in items[:3]] == expected
+    assert '<span class="name">Maria Santos</span>' in out["html"]
+
+
+def test_a_three_column_table_of_organisations(shapes):
+    out = shapes["side-by-side"]
+    grid = docx_tables(out["docx"])[1]
+    assert grid[0] == ["Advocates for Asylum", "Asia Justice Coalition", "Borderless Rights"]
+    assert all(len(row) == 3 for row in grid) and len(grid) == 6  # 17 names, 3 a row
+    rows = re.findall(r"<tr>(.*?)</tr>", out["html"].split("signatories-grid")[1])
+    assert len(rows) == 6 and all(r.count("<td>") == 3 for r in rows)
+    # the borders are drawn in DOCX (single lines) as in the HTML (a solid border)
+    assert 'w:val="single"' in __import__("zipfile").ZipFile(
+        __import__("io").BytesIO(out["docx"])).read("word/document.xml").decode().split(
+        "Advocates for Asylum")[0].rsplit("<w:tbl>", 1)[1]
+    # text: one name per line
+    assert "\nAdvocates for Asylum\nAsia Justice Coalition\nBorderless Rights\n" in out["txt"]
+
+
+def test_the_annex_follows_the_signatures(shapes):
+    out = shapes["side-by-side"]
+    for text in (out["txt"], out["html"]):
+        assert text.index("Women’s Rights Platform") < \
+            text.index("Annex: our recommendations in brief") < \
+            text.index("End the detention of children.")
+    styles = [s for s, t in docx_paragraphs(out["docx"]) if t.startswith("Annex:")]
+    assert styles == ["AnnexHeading"]
+
+
+def test_a_statement_with_a_two_line_heading_and_a_list_without_heading(shapes):
+    out = shapes["statement"]
+    assert out["txt"].startswith("Joint statement\non the right to seek asylum\n")
+    assert ('<h1 id="letter-heading" class="doc-heading">Joint statement<br>on the right to '
+            "seek asylum</h1>") in out["html"]
+    heading = [t for s, t in docx_paragraphs(out["docx"]) if s == "LetterHeading"]
+    assert heading == ["Joint statementon the right to seek asylum"]
+    # the title is metadata only: printed nowhere
+    for text in (out["txt"], out["html"]):
+        assert "Joint statement on the right to seek asylum" not in text
+    # no signatures heading, no section heading, no empty element: the list follows the text
+    assert "<h2" not in out["html"].split("signatures")[1].split("</section>")[0]
+    assert "Anna Becker, in an individual capacity (Senior Researcher, Institute for Human " \
+        "Rights)\n" in out["txt"]
+    assert "Advocates for Asylum\n" in out["txt"]  # an entry without a title: the name alone
+    entries = [t for s, t in docx_paragraphs(out["docx"]) if s == "SignatoryEntry"]
+    assert "John Carter, in an individual capacity (Former Ambassador)" in entries
+
+
+def test_a_name_title_table_and_a_heading_with_count_all(shapes):
+    out = shapes["tables"]
+    assert "Signed by 25 organizations and individuals (as of May 2, 2024):" in out["txt"]
+    table = docx_tables(out["docx"])[0]
+    assert table[0] == ["Anna Becker", "Senior Researcher, Institute for Human Rights"]
+    assert '<tr><th scope="row" class="name">Anna Becker</th><td class="role">' in out["html"]
+    # text: aligned columns
+    assert "\nAnna Becker   Senior Researcher, Institute for Human Rights\n" in out["txt"]
+    assert "\nMaria Santos  Director, Centre for Refugee Law\n" in out["txt"]
+    # cc at the end (the default), with its address
+    for text in (out["txt"], out["html"]):
+        assert text.index("Women’s Rights Platform") < text.index("cc:") \
+            < text.index("1211 Geneva 10")

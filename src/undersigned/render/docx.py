@@ -971,8 +971,16 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
             add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
         if doc.signatures_note:
             add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
-        for section in doc.sections:
-            out += _section_xml(section, inline, s, columns, width)
+        for n, section in enumerate(doc.sections):
+            xml = _section_xml(section, inline, s, columns, width)
+            first = xml[0] if xml else ""
+            if n == 0 and not doc.signatures_heading and first.startswith("<w:p>") and \
+                    "<w:spacing" not in first.split("</w:pPr>")[0]:
+                # no heading to set the list off from the text: space it as a heading would
+                # (w:spacing goes before w:sectPr, in the schema's order)
+                at = "<w:sectPr" if "<w:sectPr" in first.split("</w:pPr>")[0] else "</w:pPr>"
+                xml[0] = first.replace(at, '<w:spacing w:before="360"/>' + at, 1)
+            out += xml
         if columns is not None and columns.used and not (
                 doc.cc and doc.cc_position != "top") and not doc.annex:
             # the last section needs a paragraph of its own; keep it one point high
