@@ -537,3 +537,47 @@ def test_commands_that_do_not_render_do_not_import_python_docx():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- reference documents with a first-page letterhead (#14) -------------------------------
+
+REFERENCES = ["word-sections.docx", "libreoffice-sections.docx", "libreoffice-first-page.docx"]
+
+
+def header_texts(package: Package, sect_pr) -> dict[str, str]:
+    """'header:first' → the text of that header part, for each reference of a w:sectPr."""
+    targets = {r.get("Id"): r.get("Target")
+               for r in package.rels("word/_rels/document.xml.rels")}
+    out = {}
+    for ref in sect_pr:
+        kind = etree.QName(ref).localname.removesuffix("Reference")
+        if kind in ("header", "footer"):
+            part = "word/" + targets[ref.get(f"{{{NS['r']}}}id")]
+            out[f"{kind}:{ref.get(w('type'))}"] = text_of(package.xml(part))
+    return out
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_the_first_page_letterhead_of_any_reference_is_kept(name):
+    """#14: only the reference's last section was used, so a letterhead on its first page
+    was lost (and page 1 gained the later pages' number). Word-style and LibreOffice-saved
+    references, with one section or several."""
+    from .conftest import FIXTURES
+
+    package = Package(render_docx(make_prepared(), FIXTURES / "reference" / name))
+    body = package.document.find("w:body", NS)
+    letter = next(body.iter(w("sectPr")))  # the section holding page 1
+    assert letter.find("w:titlePg", NS) is not None
+    headers = header_texts(package, letter)
+    assert headers["header:first"] == "ACME COALITION LETTERHEAD"
+    assert headers["header:default"] == "Acme Coalition (continued)"
+    if name != "libreoffice-first-page.docx":
+        assert headers["footer:first"] == "Acme Coalition, 1 Example Street, Geneva"
+        # the later pages keep the reference's page number field
+        assert "PAGE" in etree.tostring(package.xml("word/" + {
+            r.get("Id"): r.get("Target") for r in package.rels("word/_rels/document.xml.rels")
+        }[letter.find("w:footerReference[@w:type='default']", NS).get(f"{{{NS['r']}}}id")]
+        )).decode()
+    # every section of the output carries the reference's headers
+    for sect in body.iter(w("sectPr")):
+        assert "header:default" in header_texts(package, sect)

@@ -482,14 +482,66 @@ def _open_reference(reference_doc: Path | None):
 
 
 def _clear_body(document):
-    """Empty the reference document's body; return it and its final section properties."""
+    """Empty the reference document's body; return it and the letter's section properties
+    (see `_letter_section`)."""
     body = document.element.body
-    sect_pr = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
+    sect_pr = _letter_section(body)
     del body[:]
     if sect_pr is not None:
         body.append(sect_pr)  # python-docx reads the page setup from here until the swap
     _drop_unused_rels(document.part, (RT.HYPERLINK, RT.IMAGE))
     return body, sect_pr
+
+
+def _letter_section(body):
+    """The page setup for the letter, from all the reference document's sections.
+
+    The letter is one section. A reference document with several — a letterhead page, then
+    the pages that follow, as Word and LibreOffice save such templates — lends it its last
+    section's page setup and the headers and footers of its later pages (each inherited
+    from the section before when not set, as Word does), and its first section's first-page
+    header and footer (or, without a different first page, its ordinary ones, as LibreOffice
+    saves a letterhead page) for page 1, with page numbering as the first section sets it.
+    """
+    final = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
+    sections = list(body.iter(qn("w:sectPr")))
+    if final is None or len(sections) < 2:
+        return final
+    first = sections[0]
+    merged = copy.deepcopy(final)
+    later: dict[tuple[str, str], object] = {}  # the refs in force at the last section
+    for sect in sections:
+        for kind in ("header", "footer"):
+            for ref in sect.findall(qn(f"w:{kind}Reference")):
+                later[(kind, ref.get(qn("w:type")) or "default")] = ref
+    title_page = first.find(qn("w:titlePg")) is not None and \
+        first.find(qn("w:titlePg")).get(qn("w:val")) not in ("0", "false", "off")
+    opening: dict[str, object] = {}
+    for kind in ("header", "footer"):
+        for ref in first.findall(qn(f"w:{kind}Reference")):
+            if (ref.get(qn("w:type")) or "default") == ("first" if title_page else "default"):
+                opening[kind] = ref
+    for ref in merged.findall(qn("w:headerReference")) + merged.findall(qn("w:footerReference")):
+        merged.remove(ref)
+    refs = [copy.deepcopy(ref) for (_, kind_type), ref in later.items() if kind_type != "first"]
+    for ref in opening.values():
+        new = copy.deepcopy(ref)
+        new.set(qn("w:type"), "first")
+        refs.append(new)
+    for ref in reversed(refs):
+        merged.insert(0, ref)
+    # page 1 gets the first section's header and footer (empty if it has none)
+    _set_sect_child(merged, "titlePg", "")
+    numbering = first.find(qn("w:pgNumType"))
+    if numbering is not None:
+        _set_sect_child(merged, "pgNumType", " ".join(
+            f'w:{etree.QName(k).localname}="{_attr(v)}"' for k, v in numbering.attrib.items()
+            if etree.QName(k).namespace == W_NS))
+    else:
+        for old in merged.findall(qn("w:pgNumType")):
+            old.attrib.pop(qn("w:start"), None)  # the letter numbers from its own first page
+    _set_sect_child(merged, "type", None)
+    return merged
 
 
 def _drop_unused_rels(part, reltypes: tuple[str, ...]) -> None:
