@@ -45,7 +45,7 @@ def example_docx(workspace):
 
 
 def notes_and_calls(path):
-    """Each footnote's text, and the body text just before each footnote reference."""
+    """Each footnote's text, and the word just before each footnote reference."""
     with zipfile.ZipFile(path) as z:
         notes_xml = etree.fromstring(z.read("word/footnotes.xml"))
         body_xml = etree.fromstring(z.read("word/document.xml"))
@@ -58,7 +58,8 @@ def notes_and_calls(path):
             if el.tag == f"{W}t":
                 text += el.text or ""
             else:
-                calls.append(squeeze(text)[-12:])
+                # the word before the call: a page break may fall anywhere before it
+                calls.append(squeeze(text.split()[-1]) if text.split() else "")
     return notes, calls
 
 

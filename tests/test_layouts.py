@@ -342,3 +342,28 @@ def test_a_name_title_table_and_a_heading_with_count_all(shapes):
     for text in (out["txt"], out["html"]):
         assert text.index("Women’s Rights Platform") < text.index("cc:") \
             < text.index("1211 Geneva 10")
+
+
+# --- the repository's own templates/ -------------------------------------------------------
+
+
+def test_the_example_letter_uses_the_repository_templates(workspace):
+    """templates/ holds what a coalition puts there: a reference document with a first-page
+    letterhead, and custom.css (A4, the same letterhead on the first printed page)."""
+    assert (workspace / "templates" / "reference.docx").is_file()
+    out = render(workspace, "docx", "html")
+    import io
+
+    package = zipfile.ZipFile(io.BytesIO(out["docx"]))
+    document = etree.fromstring(package.read("word/document.xml"))
+    rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    page_one = next(document.iter(f"{W}sectPr"))
+    assert page_one.find(f"{W}titlePg") is not None
+    first = page_one.find(f"{W}headerReference[@{W}type='first']")
+    rid = first.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    header = etree.fromstring(package.read("word/" + targets[rid]))
+    assert "".join(t.text or "" for t in header.iter(f"{W}t")).startswith(
+        "Example Coalition for Refugee Protection")
+    custom = (workspace / "templates" / "custom.css").read_text(encoding="utf-8")
+    assert custom.strip() in out["html"] and "size: A4" in custom
