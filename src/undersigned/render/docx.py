@@ -1016,8 +1016,7 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
         add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
     out += _blocks_xml(doc.blocks, inline, s, numbering, keep_last=bool(doc.closing))
     if doc.closing:
-        add(_paragraph(s["Closing"], inline.text_run(doc.closing),
-                       "<w:keepNext/>" if doc.sections else ""))
+        add(_paragraph(s["Closing"], inline.text_run(doc.closing)))
     if doc.sections:
         if doc.signatures_heading:
             add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
