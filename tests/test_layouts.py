@@ -367,3 +367,14 @@ def test_the_example_letter_uses_the_repository_templates(workspace):
         "Example Coalition for Refugee Protection")
     custom = (workspace / "templates" / "custom.css").read_text(encoding="utf-8")
     assert custom.strip() in out["html"] and "size: A4" in custom
+
+
+def test_a_pattern_without_name_or_with_an_unknown_field_is_refused(workspace):
+    edit_letter(workspace, "      kind: individual\n",
+                "      kind: individual\n      layout: inline\n"
+                "      pattern: \"{full_name} ({title})\"\n")
+    result = validate()
+    assert result.exit_code == 1
+    assert re.search(r"letters/china-forced-repatriation-2023\.yaml:\d+:\d+: error: bad-value: "
+                     r"'pattern' of a section must hold \{name\}.*\{full_name\} is not a field",
+                     result.output), result.output

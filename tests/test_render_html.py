@@ -331,3 +331,15 @@ def test_the_weasyprint_pdf_is_tagged():
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en"
+
+
+def test_consecutive_calls_are_bound_to_the_word_before_them_once():
+    doc = make_doc(blocks=[PBlock("paragraph", [[Text("Two notes here."), NoteCall(1, "a"),
+                                                 NoteCall(2, "b"), Text(" More.")]])],
+                   notes=[Note(1, "a", [Text("One.")]), Note(2, "b", [Text("Two.")])])
+    html = render_html(doc, None)
+    body = html.split('<div class="letter-body">')[1].split("</div>")[0]
+    assert body.count('id="fnref-1"') == 1 and body.count('id="fnref-2"') == 1
+    assert body.count('href="#fn-2"') == 1
+    assert re.search(r'Two notes <span class="fn-bind">here\.<sup class="fn-ref">.*'
+                     r'href="#fn-2".*</span> More\.</p>', body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 
 from ..errors import LoadError
@@ -250,6 +251,14 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
             for item, ipos in zip(secs or [], getattr(secs, "item_pos", []), strict=False):
                 if s := r.expect_map(item, ipos, "a section"):
                     sv, _ = r.fields(s, schema.SECTION, "a section")
+                    pattern = sv.get("pattern")
+                    unknown = set(re.findall(r"\{([^{}]*)\}", pattern or "")) - {"name", "title"}
+                    if pattern is not None and ("{name}" not in pattern or unknown):
+                        r.error(s.value_pos["pattern"], "bad-value",
+                                "'pattern' of a section must hold {name} (and may hold "
+                                "{title}), e.g. '{name}, in an individual capacity ({title})'"
+                                + (f"; {{{sorted(unknown)[0]}}} is not a field" if unknown
+                                   else ""))
                     # a section without a heading is printed without one, never dropped
                     if sv.get("kind"):
                         signatures.sections.append(Section(

@@ -53,7 +53,7 @@ class _InlineHTML:
 
     def _nodes(self, nodes: list, in_note: bool, collapse: bool = False):
         for i, n in enumerate(nodes):
-            if isinstance(n, NoteCall) and not in_note and i and _bound(nodes, i - 1):
+            if isinstance(n, NoteCall) and not in_note and _after_bound_word(nodes, i):
                 continue  # written with the word before it
             if isinstance(n, Text) and not in_note and _bound(nodes, i):
                 # The last word and the calls after it stay on one line: a call never
@@ -103,6 +103,14 @@ def _bound(nodes: list, i: int) -> bool:
     return (isinstance(nodes[i], Text) and i + 1 < len(nodes)
             and isinstance(nodes[i + 1], NoteCall) and bool(nodes[i].text)
             and not nodes[i].text[-1].isspace())
+
+
+def _after_bound_word(nodes: list, i: int) -> bool:
+    """Whether the call nodes[i] follows (through other calls) a word it is bound to."""
+    j = i - 1
+    while j >= 0 and isinstance(nodes[j], NoteCall):
+        j -= 1
+    return j >= 0 and _bound(nodes, j)
 
 
 def _split_calls(nodes: list) -> tuple[list, list[NoteCall]]:
