@@ -89,7 +89,8 @@ def inline_parts(name: str, title: str | None, section: Section) -> list[tuple[s
 
 def _entry(s: Signatory, section: Section) -> Entry:
     name = one_line(s.name)
-    title = one_line(s.title) if s.title and one_line(s.title).strip() else None
+    title = one_line(s.title) if s.title else None
+    title = title if title and title.strip() else None
     parts = inline_parts(name, title, section) if section.layout == "inline" else []
     return Entry(name, title, parts)
 
