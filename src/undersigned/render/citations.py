@@ -69,6 +69,7 @@ class Lit:
 class Var:
     name: str
     filter: str | None = None
+    absent: bool = False  # `{!name}`: prints nothing, and only when the field is empty
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class Group:
     items: tuple
 
 
-_TEMPLATE_TOKEN = re.compile(r"\\(.)|\{([A-Za-z_-]+)(?::([a-z]+))?\}|(\[)|(\])|([^\\{}\[\]]+)|(.)")
+_TEMPLATE_TOKEN = re.compile(
+    r"\\(.)|\{(!?[A-Za-z_-]+)(?::([a-z]+))?\}|(\[)|(\])|([^\\{}\[\]]+)|(.)")
 
 
 def parse_template(text: str, fields: tuple[str, ...]) -> tuple:
@@ -89,11 +91,13 @@ def parse_template(text: str, fields: tuple[str, ...]) -> tuple:
         if escaped is not None:
             stack[-1].append(Lit(escaped))
         elif name is not None:
+            absent = name.startswith("!")
+            name = name.lstrip("!")
             if name not in fields:
                 raise ValueError(f"unknown field {{{name}}} (known: {', '.join(fields)})")
             if filt is not None and filt not in FILTERS:
                 raise ValueError(f"unknown filter ':{filt}' (known: {', '.join(FILTERS)})")
-            stack[-1].append(Var(name, filt))
+            stack[-1].append(Var(name, filt, absent))
         elif opening:
             stack.append([])
         elif closing:
@@ -113,7 +117,7 @@ def parse_template(text: str, fields: tuple[str, ...]) -> tuple:
 def _template_fields(items) -> set[str]:
     out: set[str] = set()
     for item in items:
-        if isinstance(item, Var):
+        if isinstance(item, Var) and not item.absent:
             out.add(item.name)
         elif isinstance(item, Group):
             out |= _template_fields(item.items)
@@ -516,6 +520,10 @@ def _render(items, values: _Values) -> list | None:
             out += parse_inline(item.text) if ("*" in item.text) else [Text(item.text)]
         elif isinstance(item, Var):
             nodes = values.nodes(item.name, item.filter)
+            if item.absent:
+                if nodes is not None:
+                    return None
+                continue
             if nodes is None:
                 return None
             if item.filter == "quoted":
@@ -533,21 +541,27 @@ def _render(items, values: _Values) -> list | None:
 def _quote(nodes: list, style: CitationStyle) -> list:
     """Nodes in the style's quotation marks; marks inside alternate if the style says so."""
     if style.nested_quotes == "alternate":
-        nodes = _swap_quotes(nodes, style.quotes, style.inner_quotes)
+        nodes = _nest_quotes(nodes, style.quotes, style.inner_quotes)
     return [Text(style.quotes[0]), *nodes, Text(style.quotes[1])]
 
 
-def _swap_quotes(nodes: list, outer: str, inner: str) -> list:
-    table = str.maketrans({outer[0]: inner[0], outer[1]: inner[1],
-                           inner[0]: outer[0], inner[1]: outer[1]})
+# A pair of single marks around words; a ’ between letters or after an s ("States’ duty") is
+# an apostrophe, not a closing mark, when no opening mark comes before it.
+_SINGLE_PAIR = re.compile(r"‘([^‘’]*(?:’\w[^‘’]*)*)’(?!\w)")
+
+
+def _nest_quotes(nodes: list, outer: str, inner: str) -> list:
+    """Quotation marks inside a quotation: the text's own double marks (its first level) take
+    the style's inner marks, its single marks the outer ones — “a ‘b’” inside a quotation is
+    ‘a “b”’ in a US style and stays “a ‘b’” in a UK one."""
     out = []
     for n in nodes:
         if isinstance(n, Text):
-            # an apostrophe (’ between letters) is not a quotation mark
-            text = re.sub(r"(?<=\w)’(?=\w)", "\x00", n.text).translate(table)
-            out.append(Text(text.replace("\x00", "’")))
+            text = n.text.replace("“", "\x01").replace("”", "\x02")
+            text = _SINGLE_PAIR.sub(lambda m: outer[0] + m.group(1) + outer[1], text)
+            out.append(Text(text.replace("\x01", inner[0]).replace("\x02", inner[1])))
         elif isinstance(n, Span):
-            out.append(Span(n.kind, _swap_quotes(n.children, outer, inner), n.href))
+            out.append(Span(n.kind, _nest_quotes(n.children, outer, inner), n.href))
         else:
             out.append(n)
     return out
