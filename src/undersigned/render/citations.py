@@ -595,8 +595,9 @@ def _join(before: list, joiner: str, close: str, inside: str) -> list:
     """The joiner between `before` and what follows; a comma or full stop that the style puts
     inside quotation marks moves into the closing mark that ends `before`."""
     if joiner[:1] and joiner[0] in inside and _last_char(before) == close:
-        _insert_before_close(before, joiner[0])
-        joiner = joiner[1:]
+        if _text_before_close(before)[-1:] not in (".", ",", "!", "?"):
+            _insert_before_close(before, joiner[0])
+        joiner = joiner[1:]  # “Returns must stop.” is not followed by a comma or a stop
     return [Text(joiner)] if joiner else []
 
 
@@ -606,6 +607,11 @@ def _last_char(nodes: list) -> str:
         if text:
             return text[-1]
     return ""
+
+
+def _text_before_close(nodes: list) -> str:
+    text = "".join(_text_of(n) for n in nodes)
+    return text[:-1]
 
 
 def _insert_before_close(nodes: list, mark: str) -> None:
