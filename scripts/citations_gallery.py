@@ -14,11 +14,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from undersigned.inline import Span, Text
-from undersigned.load import load_letter
+from undersigned.format.inline import Span, Text
+from undersigned.format.load import load_letter
+from undersigned.format.schema import SOURCE_TYPES
 from undersigned.render.citations import BUILTIN_STYLES, load_style
 from undersigned.render.prepare import prepare
-from undersigned.schema import SOURCE_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "citations" / "letters" / "gallery.yaml"
@@ -74,7 +74,7 @@ def gallery() -> str:
 
 
 def _given_fields(source) -> list[str]:
-    from undersigned.schema import SOURCE
+    from undersigned.format.schema import SOURCE
 
     return [k for k in SOURCE if k != "type"
             and getattr(source, k.replace("-", "_"), None) not in (None, "", [], False)]

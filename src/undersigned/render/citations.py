@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..dates import MONTHS, PartialDate, format_date, month_pattern
 from ..errors import UndersignedError
-from ..inline import Span, Text, parse_inline
-from ..model import Author, Citation, LinkPart, Source, TextPart
+from ..format.dates import MONTHS, PartialDate, format_date, month_pattern
+from ..format.inline import Span, Text, parse_inline
+from ..format.model import Author, Citation, LinkPart, Source, TextPart
 from ..problems import Pos, Problem
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "citation_styles"
@@ -215,7 +215,7 @@ class CitationStyle:
 
 
 def _read_style_file(path: Path, display: str) -> dict:
-    from ..yamlio import parse_yaml, read_text
+    from ..format.yamlio import parse_yaml, read_text
 
     raw = parse_yaml(read_text(path, display), display)
     return _plain(raw)
@@ -311,7 +311,7 @@ def _load_data(name: str, path: Path, templates: Path | None, seen: tuple[str, .
 
 
 def _style_from_data(name: str, data: dict) -> CitationStyle:
-    from ..schema import SOURCE_TYPES
+    from ..format.schema import SOURCE_TYPES
 
     style = CitationStyle(name)
     for key in ("quotes", "nested_quotes", "punctuation_inside_quotes", "delimiter",
@@ -376,7 +376,7 @@ WORKSPACE_FILE = "undersigned.yaml"
 def workspace_style_name(root: Path | None) -> tuple[str | None, Pos | None]:
     """The workspace's default citation style: `style: citations:` in undersigned.yaml."""
     from ..errors import LoadError
-    from ..yamlio import RawMap, parse_yaml, read_text
+    from ..format.yamlio import RawMap, parse_yaml, read_text
 
     path = root / WORKSPACE_FILE if root else None
     if path is None or not path.is_file():
@@ -761,7 +761,7 @@ def _ends_with_stop(nodes: list) -> bool:
 
 def style_problems(style: CitationStyle, sources: dict[str, Source]) -> list[Problem]:
     """`style-field-unprinted`: each field of a source that the chosen style never prints."""
-    from ..schema import NOT_PRINTED, SOURCE
+    from ..format.schema import NOT_PRINTED, SOURCE
 
     out: list[Problem] = []
     for source in sources.values():

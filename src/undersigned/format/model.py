@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..problems import Pos
 from .dates import SourceDate
-from .problems import Pos
 
 NOWHERE = Pos("<memory>", 0, 0)
 

@@ -7,13 +7,11 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import schema
-from .collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
-from .dates import first_day, last_day
-from .gcpause import paused_gc
-from .inline import FIELDS, links, note_refs
-from .load import load_letter, load_roster
-from .model import (
+from ..format import schema
+from ..format.dates import first_day, last_day
+from ..format.inline import FIELDS, links, note_refs
+from ..format.load import load_letter, load_roster
+from ..format.model import (
     Block,
     Citation,
     Footnote,
@@ -27,9 +25,11 @@ from .model import (
     Source,
     TextPart,
 )
-from .problems import Pos, Problem
-from .textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
-from .workspace import display_path, roster_path
+from ..gcpause import paused_gc
+from ..problems import Pos, Problem
+from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
+from ..textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
+from ..workspace import display_path, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
@@ -126,7 +126,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
         ))
     if letter is not None:
         problems += check_letter(letter, today)
-        from .quotes import check_quotations  # quotations against the archived sources
+        from ..sources.quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
     if roster is not None:
@@ -141,7 +141,7 @@ def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
     endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
     if not endorsing:
         return []  # nothing to compare: the roster module need not even be imported
-    from .roster import fingerprint
+    from ..roster.operations import fingerprint
 
     current = fingerprint(letter)
     stale: dict[str, list[Signatory]] = {}
@@ -235,7 +235,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
 
 def _check_citation_style(letter: Letter) -> list[Problem]:
     """Rules citation-style (the style cannot be loaded) and style-field-unprinted."""
-    from .render.citations import CitationStyleError, style_for_letter, style_problems
+    from ..render.citations import CitationStyleError, style_for_letter, style_problems
 
     try:
         style = style_for_letter(letter)
@@ -255,8 +255,8 @@ _UNDERSCORES = re.compile(r"(?<![\w\\])_[^_\s][^_]*_(?!\w)")
 
 def _check_markup(note: Footnote, part) -> list[Problem]:
     """Rule markup-unrendered: prefix, suffix, pinpoint of a citation; text of a part."""
-    from .inline import Text as TextNode
-    from .inline import parse_inline
+    from ..format.inline import Text as TextNode
+    from ..format.inline import parse_inline
 
     fields = ("prefix", "suffix", "pinpoint") if isinstance(part, Citation) else ("text",)
     out: list[Problem] = []

@@ -6,10 +6,11 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
+from ..errors import LoadError
+from ..gcpause import paused_gc
+from ..problems import Pos, Problem, Severity
 from . import schema
 from .dates import parse_partial_date
-from .errors import LoadError
-from .gcpause import paused_gc
 from .model import (
     Author,
     Block,
@@ -25,7 +26,6 @@ from .model import (
     Source,
     TextPart,
 )
-from .problems import Pos, Problem, Severity
 from .yamlio import (
     MAX_SLOW_BYTES,
     RawList,
