@@ -442,3 +442,28 @@ def test_an_unclosed_asterisk_in_a_pinpoint_is_reported(tmp_path):
     problems = [p for p in check_letter_file(path, tmp_path, TODAY)[2]
                 if p.rule == "markup-unrendered"]
     assert len(problems) == 1 and "never closed" in problems[0].message
+
+
+def test_a_changed_link_changes_the_fingerprint_and_shows_in_the_diff(tmp_path):
+    from undersigned.review.diff import diff_letter
+    from undersigned.roster.operations import fingerprint
+
+    path = CITATIONS / "letters" / "real-notes.yaml"
+    old, _ = load_letter(path)
+    moved = tmp_path / "letters" / "real-notes.yaml"
+    moved.parent.mkdir()
+    moved.write_text(path.read_text(encoding="utf-8").replace(
+        "example.org/returns", "example.org/returns-2020"), encoding="utf-8")
+    new, _ = load_letter(moved)
+    assert fingerprint(old) != fingerprint(new)
+    assert fingerprint(old) == fingerprint(load_letter(path)[0])  # partial dates included
+    changed = diff_letter("real-notes", (old, None), (new, None)).footnotes.changed
+    assert [(c.key, [(f.field, f.new) for f in c.changes]) for c in changed] == [
+        ("returns-page", [("link", "https://refugee-coalition.example.org/returns-2020")])]
+
+
+def test_a_full_stop_inside_closing_quotation_marks_ends_the_note(tmp_path):
+    path = workspace_with(tmp_path, "house")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  b:\n", "  b:\n    - text: The report says “returns continue.”\n"), encoding="utf-8")
+    assert notes_of(path)[1].startswith("The report says “returns continue.” See id.")
