@@ -243,7 +243,8 @@ def _check_citation_style(letter: Letter) -> list[Problem]:
         if e.problems:
             return e.problems
         pos = letter.field_pos.get("citations", letter.pos)
-        return [pos.error("citation-style", str(e))]
+        where = "" if letter.citation_style else " (the workspace default, in undersigned.yaml)"
+        return [pos.error("citation-style", f"{e}{where}")]
     return style_problems(style, letter.sources)
 
 

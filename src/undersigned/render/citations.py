@@ -290,8 +290,9 @@ def _load_data(name: str, path: Path, templates: Path | None, seen: tuple[str, .
     if name in seen:
         raise CitationStyleError(f"citation style '{name}' extends itself (through "
                                  f"{' → '.join(seen)})")
+    display = path.name if path.parent == BUILTIN_DIR else f"templates/{path.name}"
     try:
-        data = _read_style_file(path, path.name)
+        data = _read_style_file(path, display)
     except LoadError as e:
         raise CitationStyleError(f"citation style '{name}' ({path.name}) is not valid YAML",
                                  e.problems) from e
