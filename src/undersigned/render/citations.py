@@ -9,6 +9,7 @@ after the same source, a short form with the note of the first citation — is o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,15 +40,11 @@ CITATION_FIELDS = ("pinpoint", "quotation", "first-note")
 LINK_FIELDS = ("URL", "text")
 FILTERS = ("quoted", "italic", "at", "year")
 # `{link}` prints `link_text` linked to the URL, or the URL itself: it prints both fields.
-PRINTS = {"link": ("URL", "link_text"), "language": ("language",)}
-# what a style file may hold, with the default of each setting
-SETTINGS = {
-    "extends": None, "description": "", "quotes": "“”", "nested_quotes": "keep",
-    "punctuation_inside_quotes": "", "delimiter": ", ", "between_citations": "; ",
-    "note_end": ".", "stop_after_url": False, "lowercase_after_prefix": True,
-    "dates": None, "months": None, "later": "full", "immediate": None, "link": None,
-    "types": None,
-}
+PRINTS = {"link": ("URL", "link_text")}
+# the settings a style file may hold (docs/citations.md says what each means)
+SETTINGS = ("extends", "description", "quotes", "nested_quotes", "punctuation_inside_quotes",
+            "delimiter", "between_citations", "note_end", "stop_after_url",
+            "lowercase_after_prefix", "dates", "months", "later", "immediate", "link", "types")
 
 
 class CitationStyleError(UndersignedError):
@@ -258,20 +255,26 @@ def resolve_style_path(name: str, templates: Path | None) -> Path:
         "name of a style file in templates/ (e.g. coalition.yaml)")
 
 
-_cache: dict[tuple[str, float], CitationStyle] = {}
+_builtin_cache: dict[str, CitationStyle] = {}
 
 
 def load_style(name: str | None, templates: Path | None = None) -> CitationStyle:
-    """Load a citation style by the name a letter gives (None: the default, house)."""
+    """Load a citation style by the name a letter gives (None: the default, house).
+
+    Built-in styles are read once per process; a workspace's style file (and what it extends)
+    is read each time, so an edit shows at once.
+    """
     name = name or DEFAULT_STYLE
+    if name in _builtin_cache:
+        return _builtin_cache[name]
     path = resolve_style_path(name, templates)
     try:
-        key = (str(path), path.stat().st_mtime)
+        style = _build_style(name, path, templates, seen=())
     except OSError as e:
         raise CitationStyleError(f"cannot read citation style '{name}': {e.strerror}") from e
-    if key not in _cache:
-        _cache[key] = _build_style(name, path, templates, seen=())
-    return _cache[key]
+    if name in BUILTIN_STYLES:
+        _builtin_cache[name] = style
+    return style
 
 
 def _build_style(name: str, path: Path, templates: Path | None, seen: tuple[str, ...]
@@ -499,9 +502,7 @@ class _Values:
         return [Text(text)] if text else None
 
 
-def _day_of(value: PartialDate):
-    import datetime as dt
-
+def _day_of(value: PartialDate) -> dt.date:
     return dt.date(value.year, value.month or 1, 1)
 
 
