@@ -144,7 +144,8 @@ def test_real_notes_read_as_each_style_writes_them(real_notes):
         assert "27765/09" in notes[8]  # repeated in full on purpose
     # notes that are only an address: the address, nothing invented, no full stop glued on
     assert house[1] == "https://refugee-coalition.example.org/returns"
-    assert house[6] == "Statement of the coalition, https://refugee-coalition.example.org/statement"
+    assert house[6] == "https://refugee-coalition.example.org/statement"
+    assert bluebook[6] == "https://refugee-coalition.example.org/statement."  # as the manual
     assert oscola[1] == "<https://refugee-coalition.example.org/returns>."
     # a later citation of the report of note 2
     assert bluebook[7] == "Refugee Coalition, supra note 2, at 14."
@@ -420,6 +421,17 @@ def test_partial_dates_compare_by_the_days_they_can_mean(tmp_path):
     assert str(letter.sources["r"].issued) == "2017" and not problems
     path.write_text(path.read_text(encoding="utf-8").replace("issued: 2017", "issued: 2017-13"))
     assert [p.rule for p in load_letter(path)[1]] == ["bad-date"]
+
+
+def test_a_link_with_text_prints_both(tmp_path):
+    path = workspace_with(tmp_path, "house")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  b:\n", "  b:\n    - link: https://example.org/s\n      text: The *statement*\n"),
+        encoding="utf-8")
+    letter, _ = load_letter(path)
+    nodes = prepare(letter, None).notes[1].nodes
+    assert flat(nodes).startswith("The statement, https://example.org/s; See Refugee")
+    assert Span("em", [Text("statement")]) in nodes
 
 
 def test_link_only_notes_are_checked_and_archived_like_cited_addresses():
