@@ -378,3 +378,18 @@ def test_a_pattern_without_name_or_with_an_unknown_field_is_refused(workspace):
     assert re.search(r"letters/china-forced-repatriation-2023\.yaml:\d+:\d+: error: bad-value: "
                      r"'pattern' of a section must hold \{name\}.*\{full_name\} is not a field",
                      result.output), result.output
+
+
+def test_an_annex_may_call_notes(workspace):
+    edit_letter(workspace, "style:\n", "annex:\n  heading: Annex\n  body:\n"
+                "    - Our method is explained in the note.[^method]\nstyle:\n")
+    edit_letter(workspace, "footnotes:\n", "footnotes:\n  method: We read every report.\n")
+    result = validate()
+    assert result.exit_code == 0, result.output  # no note-unused, no note-undefined
+    out = render(workspace, "txt", "docx")
+    assert "Our method is explained in the note.[14]" in out["txt"]
+    assert "[14] We read every report." in out["txt"]
+    import io
+
+    notes = zipfile.ZipFile(io.BytesIO(out["docx"])).read("word/footnotes.xml").decode()
+    assert "We read every report." in notes
