@@ -1,4 +1,5 @@
-"""Rule count-mismatch: numbers in the text that claim how many signed, against the roster."""
+"""What the letter says of its signatories, against the roster: rules count-mismatch (numbers
+in the text that claim how many signed) and signatories-unprinted (no section lists them)."""
 
 from __future__ import annotations
 
@@ -114,3 +115,27 @@ def check_counts(letter: Letter, roster: Roster) -> list[Problem]:
                     f"confirmed {field if kind != 'all' else 'signatories'}; write "
                     f"{{count:{field}}} to take the number from the roster"))
     return out
+
+
+def check_sections(letter: Letter, roster: Roster) -> list[Problem]:
+    """A warning when printed signatories of a kind fall in no section of the list: they
+    would silently be missing from every output."""
+    covered = {s.kind for s in letter.signatures.sections}
+    if "all" in covered:
+        return []
+    missing: dict[str, int] = {}
+    for s in roster.signatories:
+        if s.is_printed and s.kind not in covered:
+            missing[s.kind] = missing.get(s.kind, 0) + 1
+    if not missing:
+        return []
+    plural = {"individual": "individuals", "organization": "organizations"}
+    who = " and ".join(f"{n} confirmed {plural.get(kind, kind) if n > 1 else kind}"
+                       for kind, n in sorted(missing.items()))
+    fix = " and ".join(f"'kind: {kind}'" for kind in sorted(missing))
+    where = letter.field_pos.get("signatures", letter.pos)
+    return [where.warning(
+        "signatories-unprinted",
+        f"{who} of the roster {'is' if sum(missing.values()) == 1 else 'are'} in no section of "
+        "'signatures: sections:' and would be "
+        f"printed nowhere; add a section with {fix} (or one with 'kind: all')")]

@@ -84,6 +84,8 @@ RULES = {
     "roster-order": "The roster is not in the order the renderer prints (warning).",
     "count-mismatch": "The text states a number of signatories the roster does not have "
                       "(warning).",
+    "signatories-unprinted": "Printed signatories of a kind are in no section of the list "
+                             "(warning).",
     "email-invalid": "An e-mail address is not valid.",
     "signed-future": "A signing date lies in the future.",
     "signed-after-as-of": "A signature is dated after the 'as of' date.",
@@ -137,9 +139,10 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster)
         if warnings:
-            from .counts import check_counts
+            from .counts import check_counts, check_sections
 
             problems += check_counts(letter, roster)
+            problems += check_sections(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
 
 
