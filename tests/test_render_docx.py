@@ -213,9 +213,9 @@ def test_named_styles_exist_and_are_used(pkg):
         "Korean Org", "Mexican Org"]
     assert [text_of(p) for p in pkg.paragraphs("Signatory Title")] == ["Analyst"]
     assert len(pkg.paragraphs("Block Quote")) == 1
-    # each cc recipient is a block with its title (and address) on lines of its own
-    assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:",
-                                                                      "John DoeAmbassador"]
+    # each cc recipient is a block with its title (and address) on lines of its own, the
+    # label "cc:" hanging to the left of the first
+    assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:John DoeAmbassador"]
 
 
 def test_addressee_lines_are_one_paragraph_with_breaks(pkg):
@@ -251,7 +251,7 @@ def test_names_without_titles_are_set_in_two_columns(pkg):
         assert sect.find("w:footerReference", NS) is not None
         assert sect.find("w:pgSz", NS) is not None
     # "cc:" follows in one column
-    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "John DoeAmbassador"
+    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "cc:John DoeAmbassador"
 
 
 def test_a_letter_ending_in_two_columns_ends_with_an_empty_paragraph():

@@ -167,7 +167,10 @@ STYLES = [
     StyleSpec("paragraph", "Signatory Title", "Normal",
               "<w:keepLines/>" + _spacing(after=140, line=240),
               _GREY + '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
-    StyleSpec("paragraph", "Copy Recipients", "Normal", "<w:keepLines/>" + _spacing(after=0)),
+    # "cc:" hangs to the left of the recipients' blocks, as in the HTML
+    StyleSpec("paragraph", "Copy Recipients", "Normal",
+              '<w:keepLines/><w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs>'
+              + _spacing(after=0) + '<w:ind w:left="567" w:hanging="567"/>'),
     StyleSpec("paragraph", "Annex Heading", "Heading 1", "<w:pageBreakBefore/>",
               next="Body Text"),
     StyleSpec("paragraph", "Footnote Text", "Normal", _spacing(after=60, line=240),
@@ -907,14 +910,17 @@ def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: _In
     return "".join(_party_xml(inline, style_id, p) for p in parties)
 
 
-def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str], width: int) -> str:
-    out = [_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>")]
+def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str]) -> str:
+    """The cc recipients, a block (paragraph) each: "cc:" and a tab before the first, a tab
+    before the others, so that every block starts at the hanging indent."""
+    out = []
     last = len(doc.cc) - 1
     for n, party in enumerate(doc.cc):
-        spacing = "" if n == last else '<w:spacing w:after="160"/>'
+        spacing = f'<w:spacing w:after="{240 if n == last else 160}"/>'
         keep = "" if n == last else "<w:keepNext/>"
-        out.append(_paragraph(s["Copy Recipients"], _lines(inline, _party_lines(party)),
-                              keep + spacing))
+        label = inline.text_run("cc:") if n == 0 else ""
+        out.append(_paragraph(s["Copy Recipients"], label + "<w:r><w:tab/></w:r>"
+                              + _lines(inline, _party_lines(party)), keep + spacing))
     return "".join(out)
 
 
@@ -1009,7 +1015,7 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
     if doc.addressees:
         add(_parties_xml(doc, doc.addressees, s["Addressee"], inline, width))
     if doc.cc and doc.cc_position == "top":
-        add(_cc_xml(doc, inline, s, width))
+        add(_cc_xml(doc, inline, s))
     if doc.subject:
         add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
     if doc.salutation:
@@ -1038,7 +1044,7 @@ def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Num
             add('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
                 'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
     if doc.cc and doc.cc_position != "top":
-        add(_cc_xml(doc, inline, s, width))
+        add(_cc_xml(doc, inline, s))
     if doc.annex:
         if doc.annex.heading:
             add(_paragraph(s["Annex Heading"], inline.text_run(doc.annex.heading)))
