@@ -581,3 +581,23 @@ def test_the_first_page_letterhead_of_any_reference_is_kept(name):
     # every section of the output carries the reference's headers
     for sect in body.iter(w("sectPr")):
         assert "header:default" in header_texts(package, sect)
+
+
+def test_the_closing_keeps_with_the_last_paragraph_and_the_body_is_left_aligned(pkg):
+    """#14: "Sincerely," ended alone at the top of a page; the DOCX body was justified
+    without hyphenation while the HTML is left-aligned."""
+    closing_id = pkg.style_ids()["Closing"]
+    body = list(pkg.document.iter(w("p")))
+    at = next(i for i, p in enumerate(body)
+              if p.find("w:pPr/w:pStyle", NS).get(w("val")) == closing_id)
+    before = body[at - 1]
+    assert text_of(before) == "Again second1"  # the last list item (then note 3's mark)
+    assert before.find("w:pPr/w:keepNext", NS) is not None
+    styles = pkg.xml("word/styles.xml")
+    ids = pkg.style_ids()
+    body_text = styles.find(f"w:style[@w:styleId='{ids['Body Text']}']", NS)
+    assert body_text.find("w:pPr/w:jc", NS) is None  # left, as the HTML
+    name = styles.find(f"w:style[@w:styleId='{ids['Signatory Name']}']", NS)
+    entry = styles.find(f"w:style[@w:styleId='{ids['Signatory Entry']}']", NS)
+    # names bold above their titles, in the text's weight in columns: as the HTML sets them
+    assert name.find("w:rPr/w:b", NS) is not None and entry.find("w:rPr/w:b", NS) is None
