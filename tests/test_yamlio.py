@@ -61,10 +61,12 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.yaml"
     path.write_text("a: b\n")
 
-    def refuse(self):
+    def refuse(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    from undersigned import fileio
+
+    monkeypatch.setattr(fileio, "_open", refuse)
     assert problem_of(read_text, path, "locked.yaml") == (
         "locked.yaml:1:1: error: file-unreadable: cannot read the file: Permission denied")
 

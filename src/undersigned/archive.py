@@ -232,15 +232,16 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None,
     """
     import httpx
 
-    from .netguard import PrivateAddressError, check_request
+    from .netguard import Deadline, PrivateAddressError, check_request
 
     transport = transport or httpx.HTTPTransport(retries=2)
     hooks = {} if allow_private else {"request": [check_request]}
+    deadline = Deadline(timeout)  # `timeout` bounds the whole fetch, not each read
     try:
-        with httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout,
-                          follow_redirects=True, transport=transport,
-                          event_hooks=hooks) as client, \
-                client.stream("GET", url) as response:
+        with deadline, httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout,
+                                    follow_redirects=True, transport=transport,
+                                    event_hooks=hooks) as client, \
+                client.stream("GET", url, extensions={"trace": deadline.trace}) as response:
             if response.status_code >= 400:
                 raise SnapshotError(f"{url} answered HTTP {response.status_code}")
             chunks, size = [], 0
@@ -254,8 +255,14 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None,
                            str(response.url))
     except PrivateAddressError as e:
         raise SnapshotError(f"{url}: {e}") from None
-    except httpx.HTTPError as e:
-        raise SnapshotError(f"could not fetch {url}: {e or type(e).__name__}") from e
+    except (httpx.HTTPError, OSError) as e:
+        if deadline.expired or isinstance(e, httpx.TimeoutException):
+            raise SnapshotError(f"could not fetch {url}: no complete answer within "
+                                f"{timeout:g} s; try again later or with a longer --timeout"
+                                ) from None
+        raise SnapshotError(f"could not fetch {url}: {e or type(e).__name__}") from None
+    except (httpx.InvalidURL, ValueError, UnicodeError) as e:  # an address httpx cannot send
+        raise SnapshotError(f"{url} is not a valid address ({e}); fix the URL") from None
 
 
 @dataclass

@@ -192,7 +192,11 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
             nonlocal done
             host = per_host.setdefault(urlsplit(url).netloc.lower(), asyncio.Semaphore(PER_HOST))
             async with overall, host:
-                result = await _check_one(client, url, opts)
+                try:  # --timeout bounds the whole check of an address, retries included
+                    result = await asyncio.wait_for(_check_one(client, url, opts), opts.timeout)
+                except TimeoutError:
+                    result = LinkResult(url, DEAD, detail=f"no answer within {opts.timeout:g} s",
+                                        reached=True)
             done += 1
             if progress:
                 progress(done, len(urls))

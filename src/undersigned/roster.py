@@ -822,7 +822,7 @@ def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], b
                 raise RosterError(f"--map '{spec}': write 'Column=field', or give a mapping "
                                   "file (YAML lines 'Column: field')")
             try:
-                data = parse_yaml(read_text(path, spec), spec)
+                data = parse_yaml(read_text(path, spec, inside=False), spec)
             except LoadError as e:
                 raise RosterError(str(e)) from None
             if not isinstance(data, dict):
@@ -856,10 +856,12 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     UTF-8 (with or without the BOM Excel writes) and UTF-16 with a BOM (Excel's "Unicode
     text", tab-separated) are read; any other encoding is refused, naming the line.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise RosterError(f"{display}: cannot read the file: {e.strerror}") from None
+    from .fileio import FileAccessError, read_file
+
+    try:  # the one read path: a FIFO or /dev/zero is refused, the size is capped
+        data = read_file(path)
+    except FileAccessError as e:
+        raise RosterError(f"{display}: {e.message}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")

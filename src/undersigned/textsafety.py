@@ -140,6 +140,16 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
+def excerpt(value, limit: int = 20) -> str:
+    """A short, scrubbed excerpt of a value for a message: on one line, its invisible and
+    control characters shown as <U+XXXX>, cut to `limit` characters. A message about a
+    value of the wrong type must not print a whole file (a key, a token) into a CI log."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return visible(text)
+
+
 def close_bidi(text: str) -> str:
     """Close the embeddings, overrides and isolates that `text` leaves open, so that they end
     with the text instead of reordering whatever is printed after it."""

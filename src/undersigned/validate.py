@@ -47,6 +47,7 @@ RULES = {
     "yaml-too-large": "The file is implausibly large.",
     "file-missing": "A letter or roster file named on the command line does not exist.",
     "file-unreadable": "A file exists but cannot be read (permissions, I/O error).",
+    "file-outside-workspace": "A file is a symbolic link to a file outside the workspace.",
     "duplicate-key": "A key appears twice in one mapping.",
     "wrong-type": "A value has the wrong type.",
     "missing-field": "A required field is missing.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import WorkspaceError
@@ -49,7 +50,14 @@ def roster_path(letter_path: Path) -> Path:
 
 def display_path(path: Path, cwd: Path) -> str:
     """A path as the user should see it: relative to the current directory when possible."""
+    # The path as written, not resolved: a symbolic link is shown by its own name.
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(cwd)), cwd.resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            pass
     try:
         return str(path.resolve().relative_to(cwd.resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
