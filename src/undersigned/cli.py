@@ -19,10 +19,16 @@ class Group(click.Group):
     """Turns the library's one exception hierarchy into `Error: …` and exit 1, in one place."""
 
     def invoke(self, ctx):
+        from .rosterfile import NOTICES
+
         try:
             return super().invoke(ctx)
         except UndersignedError as e:
             raise click.ClickException(visible(str(e))) from e
+        finally:
+            for note in NOTICES:  # e.g. an interrupted write finished by this command
+                click.echo(f"Note: {visible(note)}", err=True)
+            NOTICES.clear()
 
     def list_commands(self, ctx):
         from .commands import command_names

@@ -25,7 +25,7 @@ class WriteError(UndersignedError):
             hint = f"check that you may write to {path.parent} (its permissions) and retry"
         else:
             hint = "check the directory and retry"
-        super().__init__(f"{path}: cannot write the file: {error.strerror}; {hint}. The file "
+        super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. The file "
                          "was not changed.")
 
 

@@ -356,10 +356,17 @@ class _Open:
             f"'{m.name}' (line {m.line})" for m in close[:3]) + "?" if close else ""
         raise RosterError(f"no signatory '{name}' in {self.paths.roster.name}{hint}")
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, private: str | None = None) -> None:
+        """Write the roster, and the private contacts file when `private` is given: both
+        change or neither does (rosterfile.write_together)."""
         if self.doc.parsed:
             rosterfile.check_parses(text, self.paths.roster.name)
-        write_atomic(self.paths.roster, text)
+        writes = [(self.paths.roster, text, None)]
+        before = {self.paths.roster: self.text if self.exists else None}
+        if private is not None:
+            writes.insert(0, (self.paths.private, private, 0o600))
+            before[self.paths.private] = _read(self.paths.private)
+        rosterfile.write_together(self.paths.roster, writes, before)
 
 
 def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
@@ -397,14 +404,16 @@ def _current_as_of(doc: RosterText) -> dt.date | None:
 # --- private contacts --------------------------------------------------------------------------
 
 def _private_changes(paths: Paths, changes: dict[str, dict | None],
-                     renames: dict[str, str] | None = None) -> None:
-    """Apply per-name changes to the private contacts file (None removes a person)."""
+                     renames: dict[str, str] | None = None, text: str | None = None
+                     ) -> str | None:
+    """The private contacts file (or `text`) with per-name changes applied (None removes a
+    person), to be written with the roster (`_Open.write`); None when nothing changes."""
     if not changes and not renames:
-        return
-    text = _read(paths.private)
+        return text
+    text = text if text is not None else _read(paths.private)
     if text is None:
         if not any(changes.values()):
-            return
+            return None
         text = PRIVATE_HEADER.format(slug=paths.slug) + "signatories:\n"
     doc = RosterText(text, paths.private.name)
     for old, new in (renames or {}).items():
@@ -433,7 +442,7 @@ def _private_changes(paths: Paths, changes: dict[str, dict | None],
         else:
             text = text if text.endswith("\n") else text + "\n"
             text += blocks
-    write_atomic(paths.private, text, mode=0o600)
+    return text
 
 
 def private_contacts(paths: Paths) -> dict[str, dict]:
@@ -495,9 +504,17 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
             days = [today]
         text = _raise_as_of(roster.doc, text, days)
         as_of = max([d for d in (_current_as_of(roster.doc), *days) if d], default=None)
+        private = None
+        if sig.name in private_contacts(paths) and \
+                not any(e.name == sig.name for e in roster.doc.entries):
+            # contacts left by a write that an older version did not finish: they are not
+            # this signatory's, so they go rather than be picked up silently
+            private = _private_changes(paths, {sig.name: None})
+            warnings.append(f"removed private contacts of '{sig.name}' that no roster entry "
+                            "had (left by an interrupted command)")
         if email:
-            _private_changes(paths, {sig.name: {"email": email}})
-        roster.write(text)
+            private = _private_changes(paths, {sig.name: {"email": email}}, text=private)
+        roster.write(text, private)
     line = _line_of_name(text, sig.name)
     return AddResult(sig, line, as_of, paths.roster, warnings)
 
@@ -553,21 +570,25 @@ def erase_signatory(letter: Path, name: str) -> Erased:
     private contacts. Unlike `withdraw_signatory`, nothing of them stays in the current files
     (git history still has them: docs/privacy.md says what to do about that).
 
-    `as_of` stays: it may now be later than needed, which is allowed. The private file goes
-    first, so a process killed in between leaves the roster entry, and erasing again finishes.
+    `as_of` stays: it may now be later than needed, which is allowed. The roster and the
+    private file change together (`_Open.write`). Private contacts that no roster entry has
+    (left by an interrupted command of an older version) are erased too.
     """
     paths = Paths.of(letter)
     with locked(paths.roster):
         roster = _Open(paths)
+        contacts = private_contacts(paths)
+        if name in contacts and roster.exists and \
+                not any(e.name == name for e in roster.doc.entries):
+            write_atomic(paths.private, _private_changes(paths, {name: None}), mode=0o600)
+            return Erased(name, 0, paths.private, True, _named_elsewhere(paths, name))
         i = roster.find(name)
         entry = roster.doc.entries[i]
         found = str(entry.name)
         line = roster.doc.line_of(entry.item)
         text = rosterfile.remove_entry(roster.doc, i)
-        private = found in private_contacts(paths)
-        if private:
-            _private_changes(paths, {found: None})
-        roster.write(text)
+        private = found in contacts
+        roster.write(text, _private_changes(paths, {found: None}) if private else None)
     return Erased(found, line, paths.roster, private, _named_elsewhere(paths, found))
 
 
@@ -674,10 +695,11 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
         if new_values.get("status", "confirmed") == "confirmed" and day:
             text = _raise_as_of(doc, text, [day])
         renames = {old["name"]: changes["name"]} if "name" in changes else None
+        private = None
         if email or renames:
-            _private_changes(paths, {new_values["name"]: {"email": email}} if email else {},
-                             renames)
-        roster.write(text)
+            private = _private_changes(
+                paths, {new_values["name"]: {"email": email}} if email else {}, renames)
+        roster.write(text, private)
     return probe
 
 
@@ -1200,8 +1222,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         text = _raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})
-        _private_changes(paths, private)
-        roster.write(text)
+        roster.write(text, _private_changes(paths, private))
         report.written = True
     return report
 

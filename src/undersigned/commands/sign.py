@@ -228,8 +228,12 @@ def erase(letter, name, yes):
     done = _roster.erase_signatory(path, name)
     cwd = Path.cwd()
     what = ", with their private contacts" if done.private else ""
-    click.echo(f"Erased '{visible(done.name)}' (line {done.line}) from "
-               f"{display_path(done.roster, cwd)}{what}.")
+    if not done.line:  # only private contacts, which no roster entry had
+        click.echo(f"Erased the private contacts of '{visible(done.name)}' from "
+                   f"{display_path(done.roster, cwd)} (no roster entry had them).")
+    else:
+        click.echo(f"Erased '{visible(done.name)}' (line {done.line}) from "
+                   f"{display_path(done.roster, cwd)}{what}.")
     for other, line, other_name in done.elsewhere:
         click.echo(f"Also named in {display_path(other, cwd)}:{line} as '{visible(other_name)}'"
                    " — erase it there too if the request covers every letter.", err=True)
