@@ -97,6 +97,13 @@ def main() -> None:
 
     try:
         cli(prog_name="undersigned", standalone_mode=True)
+    except OSError as e:  # the machine said no (permissions, a full disk): not a bug
+        if os.environ.get("UNDERSIGNED_DEBUG"):
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"Error: {visible(where)}{e.strerror or e}; check the file's permissions "
+                   "and the free disk space, then retry.", err=True)
+        sys.exit(1)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if os.environ.get("UNDERSIGNED_DEBUG"):
             raise

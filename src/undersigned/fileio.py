@@ -18,6 +18,7 @@ class WriteError(UndersignedError):
 
     def __init__(self, path: Path, error: OSError):
         self.path = path
+        self.error = error
         self.errno = error.errno
         if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             hint = "free some disk space and run the command again"
@@ -25,8 +26,8 @@ class WriteError(UndersignedError):
             hint = f"check that you may write to {path.parent} (its permissions) and retry"
         else:
             hint = "check the directory and retry"
-        super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. The file "
-                         "was not changed.")
+        super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. "
+                         "The file was not changed.")
 
 
 def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:

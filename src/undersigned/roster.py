@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -62,7 +63,7 @@ def _read(path: Path) -> str | None:
     from .errors import LoadError
     from .yamlio import read_text
 
-    if not path.exists():
+    if not os.path.lexists(path):  # a link that loops or dangles is read, and refused
         return None
     try:
         return read_text(path, path.name)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .collation import sort_key
 from .errors import RosterError
-from .fileio import write_atomic
+from .fileio import WriteError, write_atomic
 from .model import Signatory
 from .yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
 
@@ -250,6 +250,13 @@ class RosterText:
                     f"{pos.file}:{pos.line}: this roster is not written one '- ' entry per "
                     "block; run `undersigned fmt` to lay it out, then retry")
             values = {k: item[k] for k in ("name", "kind", "sort_as") if k in item}
+            for k, v in values.items():
+                if isinstance(v, RawMap | RawList):
+                    at = item.value_pos.get(k, pos)
+                    what = "a mapping" if isinstance(v, RawMap) else "a list"
+                    raise RosterError(f"{at.file}:{at.line}:{at.column}: '{k}' is {what}; "
+                                      "write a single value (`undersigned validate` lists "
+                                      "every problem)")
             self.entries.append(Entry(line_start, values, raw=item))
 
     def _dash_line(self, starts: list[int], line: int, column: int) -> int | None:
@@ -846,7 +853,10 @@ def write_together(roster: Path, writes: list[tuple[Path, str, int | None]],
     journal = journal_path(roster)
     entries = [{"file": path.name, "mode": mode, "old": _digest(before.get(path)),
                 "new": _digest(text), "text": text} for path, text, mode in writes]
-    write_atomic(journal, json.dumps({"journal": 1, "files": entries}), mode=0o600)
+    try:
+        write_atomic(journal, json.dumps({"journal": 1, "files": entries}), mode=0o600)
+    except WriteError as e:  # name the file the person knows, not the journal
+        raise WriteError(roster, e.error) from None
     done: list[Path] = []
     try:
         for path, text, mode in writes:

@@ -27,7 +27,7 @@ from .model import (
 )
 from .problems import Pos, Problem
 from .textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
-from .workspace import display_path, roster_path
+from .workspace import display_path, present, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
@@ -112,7 +112,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
     roster = None
-    if rpath.is_file():
+    if present(rpath):
         roster, rproblems = load_roster(rpath, display_path(rpath, cwd))
         problems += rproblems
     elif letter is not None:

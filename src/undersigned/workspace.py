@@ -17,8 +17,16 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def present(path: Path) -> bool:
+    """Whether a workspace file is there to be read — or to be refused with a reason: a
+    regular file, and also a symbolic link (even one that loops or dangles), a FIFO, a device.
+    Only directories are left out. `is_file()` would skip a linked secret or a FIFO in
+    silence; the one read path (fileio.read_file) then says what is wrong with it."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
 def letter_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "letters").glob("*.yaml") if p.is_file())
+    return sorted(p for p in (root / "letters").glob("*.yaml") if present(p))
 
 
 def resolve_letter(arg: str, cwd: Path) -> Path:
@@ -26,7 +34,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
     path = Path(arg)
     if not path.is_absolute():
         path = cwd / path
-    if path.is_file():
+    if present(path):
         return path
     if "/" not in arg and not arg.endswith((".yaml", ".yml")):
         root = find_root(cwd)
@@ -36,7 +44,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
                 "in this directory or above); run inside a workspace or `undersigned init DIR`"
             )
         candidate = root / "letters" / f"{arg}.yaml"
-        if candidate.is_file():
+        if present(candidate):
             return candidate
         known = ", ".join(p.stem for p in letter_files(root)) or "none"
         raise WorkspaceError(f"no letter '{arg}' in {root / 'letters'}; letters here: {known}")
