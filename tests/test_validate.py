@@ -10,7 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from undersigned import yamlio
+from undersigned import fileio
 from undersigned.cli import cli
 from undersigned.validate import RULES, UN_SYMBOL, check_letter_file
 
@@ -168,7 +168,7 @@ def test_rule_fails_its_fixture(tmp_path, rule):
 
 
 def test_yaml_too_large(tmp_path, monkeypatch):
-    monkeypatch.setattr(yamlio, "MAX_BYTES", len(ROSTER) + 1)  # the letter is larger
+    monkeypatch.setattr(fileio, "MAX_BYTES", len(ROSTER) + 1)  # the letter is larger
     assert [(p.file, p.rule) for p in check(tmp_path, LETTER, ROSTER)] == [
         ("letters/l.yaml", "yaml-too-large")]
 

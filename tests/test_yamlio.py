@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undersigned import yamlio
+from undersigned import fileio, yamlio
 from undersigned.errors import LoadError
 from undersigned.yamlio import RawList, RawMap, decode, parse_yaml, read_text, scan_canonical_roster
 
@@ -74,7 +74,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
 def test_too_large(tmp_path, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: b\n" * 1000)
-    monkeypatch.setattr(yamlio, "MAX_BYTES", 100)
+    monkeypatch.setattr(fileio, "MAX_BYTES", 100)  # the one limit of every read
     assert "yaml-too-large" in problem_of(read_text, path, "big.yaml")
 
 

@@ -102,8 +102,9 @@ def workspace_of(path: Path) -> Path:
     return parent
 
 
-def read_file(path: Path, *, inside: Path | None = None, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, read without ever blocking.
+def read_file(path: Path, *, inside: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (default MAX_BYTES, the one limit
+    of every workspace file), read without ever blocking.
 
     `inside`: the directory the file must really be in, symbolic links followed; a link
     that points outside it (a pull request adding `letters/x.yaml -> ~/.ssh/id_ed25519`) is
@@ -129,6 +130,7 @@ def read_file(path: Path, *, inside: Path | None = None, limit: int = MAX_BYTES)
                 "file-outside-workspace",
                 "a symbolic link to a file outside the workspace, which undersigned never "
                 "reads (it could be a key or a token); replace the link with the file itself")
+    limit = MAX_BYTES if limit is None else limit
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
         | getattr(os, "O_BINARY", 0)
     try:

@@ -651,11 +651,10 @@ class Formatted:
 def format_file(path: Path, display: str | None = None) -> Formatted:
     """Read a letter or roster and compute its canonical text (nothing is written)."""
     display = display or str(path)
-    from . import yamlio
     from .fileio import FileAccessError, read_file, workspace_of
 
     try:  # the reader every command shares: size limit, no link out of the workspace
-        data = read_file(path, inside=workspace_of(path), limit=yamlio.MAX_BYTES)
+        data = read_file(path, inside=workspace_of(path))
     except FileAccessError as e:
         raise FormatError(f"{display}: {e.message}") from None
     text = decode(data, display)

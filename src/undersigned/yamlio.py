@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from .errors import LoadError
-from .fileio import MAX_BYTES  # one size limit for every file read (re-exported)
 from .problems import Pos
 
 MAX_SLOW_BYTES = 8 * 1024 * 1024  # beyond this, only the fast canonical roster reader is used
@@ -67,7 +66,7 @@ def read_text(path: Path, display: str, inside: Path | None | bool = True) -> st
     if inside is True:
         inside = workspace_of(path)
     try:
-        data = read_file(path, inside=inside or None, limit=MAX_BYTES)
+        data = read_file(path, inside=inside or None)  # fileio.MAX_BYTES: the one limit
     except FileAccessError as e:
         rule = "yaml-too-large" if e.rule == "file-too-large" else e.rule
         raise LoadError([Pos(display, 1, 1).error(rule, e.message)]) from None
