@@ -152,6 +152,10 @@ CASES = {
     "suspicious-text": (L, edit(R, ("name: David Alton", 'name: "David\\u202e Alton"')),
                         [("suspicious-text", 3)]),
     "mixed-script": (L, edit(R, ("name: Amnesty", "name: \u0410mnesty")), [("mixed-script", 7)]),
+    "name-unprintable": (L, edit(R, ("name: David Alton", 'name: "David\\tAlton"')),
+                         [("name-unprintable", 3)]),
+    "name-formula": (L, edit(R, ("name: Amnesty", "name: =SUM(A1) Amnesty")),
+                     [("name-formula", 7)]),
     "snapshot-missing": (edit(L, ("    accessed: 2023-09-05",
                                   "    accessed: 2023-09-05\n    snapshot: sources/none.pdf")), R,
                          [("snapshot-missing", 20)]),
@@ -197,7 +201,8 @@ def test_file_unreadable(tmp_path, monkeypatch):
 # quote-mismatch needs an archived snapshot: tests/test_quotes.py, test_archive.py and
 # test_second_example.py make it fail.
 SEPARATE = {"yaml-too-large", "file-missing", "file-unreadable", "quote-mismatch",
-            "file-outside-workspace"}  # the last: tests/hostile/test_symlinks.py
+            "file-outside-workspace",  # tests/hostile/test_symlinks.py
+            "slug-reserved"}  # tests/hostile/test_text_at_the_door.py
 
 
 def test_every_rule_has_a_failing_fixture():
@@ -293,7 +298,7 @@ FORMATS = {"human": "every-rule.human.txt", "github": "every-rule.github.txt",
 # signature after it that is not itself in the future, i.e. signed-after-as-of).
 NOT_IN_EVERY_RULE = {"yaml-syntax", "yaml-encoding", "yaml-alias", "yaml-tag", "yaml-too-large",
                      "duplicate-key", "file-missing", "file-unreadable", "file-outside-workspace",
-                     "roster-missing",
+                     "slug-reserved", "roster-missing",
                      "as-of-future", "quote-mismatch", "snapshot-missing"}
 
 

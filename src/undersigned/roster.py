@@ -22,7 +22,7 @@ from .load import load_letter, load_roster
 from .model import Citation, Letter, Signatory
 from .rosterfile import RosterText, locked
 from .schema import SIGNATORY_KINDS, STATUSES
-from .textsafety import from_spreadsheet
+from .textsafety import formula_like, from_spreadsheet, visible
 from .workspace import roster_path
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
@@ -169,8 +169,13 @@ def parse_day(value: str | dt.date, today: dt.date, what: str = "date") -> dt.da
 
 def check_signatory(sig: Signatory) -> None:
     """Refuse a signatory the roster cannot hold: empty name, unknown kind, multi-line text."""
+    from .textsafety import unprintable_name
+
     if not sig.name or not sig.name.strip():
         raise RosterError("name is empty; give the name as it should be printed")
+    if why := unprintable_name(sig.name):
+        raise RosterError(f"name '{visible(sig.name)}' {why}; retype it as it should be "
+                          "printed")
     if sig.kind not in SIGNATORY_KINDS:
         raise RosterError(f"kind '{sig.kind}' is not one of: {', '.join(SIGNATORY_KINDS)}")
     if sig.status not in STATUSES:
@@ -182,6 +187,8 @@ def check_signatory(sig: Signatory) -> None:
                               "write it on one line")
         if value is not None and (bad := _control_characters(value)):
             raise RosterError(f"{name} '{value}' holds {bad}; retype it without them")
+        if value is not None and "\t" in value:
+            raise RosterError(f"{name} '{visible(value)}' holds a tab; retype it with spaces")
 
 
 def _control_characters(value: str) -> str | None:
@@ -537,6 +544,8 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
     day = parse_day(on or today, today, "withdrawal date")
     if reason and ("\n" in reason or "\r" in reason):
         raise RosterError("the reason spans several lines; write it on one line")
+    if reason and (bad := _control_characters(reason)):  # as `add` refuses them in any field
+        raise RosterError(f"the reason '{visible(reason)}' holds {bad}; retype it without them")
     with locked(paths.roster):
         roster = _Open(paths, ("signed_on", "status"))
         i = roster.find(name)
@@ -1063,9 +1072,12 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
         name = person
         if org and not title:
             title = org
+    where = column.get("name") or column.get("organization") or column.get("first_name")
     if not name:
-        where = column.get("name") or column.get("organization") or column.get("first_name")
         problems.append(RowProblem(line, where, "the name is empty"))
+    elif formula_like(name):
+        problems.append(RowProblem(line, where, f"the name '{visible(name[:40])}' is a "
+                                   "spreadsheet formula, not a name; check the row"))
     signed_on = today
     if value.get("signed_on"):
         try:

@@ -25,6 +25,17 @@ def present(path: Path) -> bool:
     return os.path.lexists(path) and not path.is_dir()
 
 
+#: `signatories/<slug>.private.yaml` holds the private contacts of letter <slug>: no letter may
+#: be called `<x>.private`, or its roster would be another letter's private contacts file.
+PRIVATE_SUFFIX = ".private"
+
+
+def reserved_slug(letter: Path | str) -> bool:
+    """Whether a letter's name (path or slug) ends in '.private'."""
+    name = letter.name if isinstance(letter, Path) else letter
+    return name.removesuffix(".yaml").removesuffix(".yml").endswith(PRIVATE_SUFFIX)
+
+
 def letter_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "letters").glob("*.yaml") if present(p))
 
@@ -52,7 +63,16 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
 
 
 def roster_path(letter_path: Path) -> Path:
-    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`)."""
+    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`).
+
+    A letter called `<x>.private` is refused: its roster would be the private contacts file
+    of letter <x>."""
+    if reserved_slug(letter_path):
+        raise WorkspaceError(
+            f"{letter_path.name}: a letter's name may not end in '{PRIVATE_SUFFIX}' "
+            f"(signatories/{letter_path.name} is the private contacts file of letter "
+            f"'{letter_path.name.removesuffix('.yaml').removesuffix(PRIVATE_SUFFIX)}'); "
+            "rename the letter")
     return letter_path.parent.parent / "signatories" / letter_path.name
 
 

@@ -11,6 +11,7 @@ import click
 from ..errors import UndersignedError
 from ..fileio import write_atomic
 from ..fmt import format_file
+from ..textsafety import no_control, visible
 from ..workspace import display_path, find_root, present, resolve_letter, roster_path
 
 
@@ -136,13 +137,15 @@ def fmt(paths, check):
                 if result.changed and not check:
                     write_atomic(path, result.after)
         except UndersignedError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible(str(e))}", err=True)
             failed += 1
             continue
         if result.changed:
             changed += 1
             if check:
-                click.echo(unified_diff(result.before, result.after, name), nl=False)
+                # shown, not applied: no escape sequence of the file reaches the terminal
+                click.echo(no_control(unified_diff(result.before, result.after, name)),
+                           nl=False)
                 click.echo(f"would reformat {name}", err=True)
             else:
                 click.echo(f"reformatted {name}", err=True)

@@ -14,7 +14,7 @@ from .. import cli as _cli
 from .. import roster as _roster
 from ..model import Signatory
 from ..schema import SIGNATORY_KINDS, STATUSES
-from ..textsafety import spreadsheet_safe, visible
+from ..textsafety import json_safe, no_control, spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
 
 KINDS = click.Choice([*SIGNATORY_KINDS, "organisation"], case_sensitive=False)
@@ -93,9 +93,10 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
                                    today=_cli.today(),
                                    check_deliverability=check_deliverability)
     for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {visible(warning)}", err=True)
     where = display_path(result.roster, Path.cwd())
-    click.echo(f"Added '{sig.name}' ({sig.kind}) at {where}:{result.line}; as of {result.as_of}.")
+    click.echo(f"Added '{visible(sig.name)}' ({sig.kind}) at {where}:{result.line}; as of "
+               f"{result.as_of}.")
 
 
 @sign.command("import")
@@ -201,7 +202,7 @@ def withdraw(letter, name, date, reason):
     """
     sig = _roster.withdraw_signatory(_letter(letter), name, on=_day(date), reason=reason,
                                      today=_cli.today())
-    click.echo(f"Withdrew '{sig.name}' on {sig.withdrawn_on}.")
+    click.echo(f"Withdrew '{visible(sig.name)}' on {sig.withdrawn_on}.")
 
 
 @sign.command()
@@ -273,7 +274,7 @@ def update(letter, name, new_name, kind, title, sort_as, country, email, date, v
         raise click.UsageError("nothing to change; give at least one option such as --title")
     sig = _roster.update_signatory(_letter(letter), name, changes, email=email or None,
                                    force=force, today=_cli.today())
-    click.echo(f"Updated '{sig.name}'.")
+    click.echo(f"Updated '{visible(sig.name)}'.")
 
 
 @sign.command()
@@ -315,8 +316,8 @@ def list_(letter, fmt, status, kind, stale):
     """
     listing = _roster.list_signatories(_letter(letter), status=status, kind=kind, stale=stale)
     records = [_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories]
-    if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    if fmt == "json":  # JSON escapes control characters; json_safe the C1 ones too
+        click.echo(json_safe(json.dumps(records, indent=2, ensure_ascii=False)))
         return
     if fmt == "csv":
         out = io.StringIO()
@@ -326,7 +327,9 @@ def list_(letter, fmt, status, kind, stale):
                                 lineterminator="\r\n")
         writer.writeheader()
         # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
-        writer.writerows({k: spreadsheet_safe(v) if isinstance(v, str) else v
+        # And no control character reaches a terminal, piped or not (an escape sequence can
+        # retitle a terminal or hide a line): they are shown as <U+XXXX>.
+        writer.writerows({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
                           for k, v in r.items()} for r in records)
         click.echo(out.getvalue(), nl=False)
         return
