@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned import fileio
+from undersigned.checks.validate import RULES, UN_SYMBOL, check_letter_file
 from undersigned.cli import cli
-from undersigned.validate import RULES, UN_SYMBOL, check_letter_file
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, GOLDEN, REPO, TODAY
 

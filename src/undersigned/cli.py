@@ -19,7 +19,7 @@ class Group(click.Group):
     """Turns the library's one exception hierarchy into `Error: …` and exit 1, in one place."""
 
     def invoke(self, ctx):
-        from .rosterfile import NOTICES
+        from .roster.rosterfile import NOTICES
 
         try:
             return super().invoke(ctx)

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from undersigned.archive import extract_text
 from undersigned.cli import cli
+from undersigned.sources.archive import extract_text
 
 from .conftest import SLUG, letter_yaml, write_workspace
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned.cli import cli
-from undersigned.load import load_roster
+from undersigned.format.load import load_roster
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 

@@ -14,8 +14,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from undersigned import fileio, rosterfile
+from undersigned import fileio
 from undersigned.cli import cli
+from undersigned.roster import rosterfile
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from undersigned import fileio, rosterfile
+from undersigned import fileio
 from undersigned.cli import cli
-from undersigned.load import load_roster
-from undersigned.roster import Paths, private_contacts
+from undersigned.format.load import load_roster
+from undersigned.roster import rosterfile
+from undersigned.roster.operations import Paths, private_contacts
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 

@@ -13,8 +13,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from undersigned import fileio, yamlio
+from undersigned import fileio
 from undersigned.cli import cli
+from undersigned.format import yamlio
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 

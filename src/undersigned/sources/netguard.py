@@ -127,7 +127,7 @@ class Deadline:
 
 
 def _shut(sock: socket.socket) -> None:
-    try:
+    import contextlib
+
+    with contextlib.suppress(OSError):  # already closed
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import LoadError
-from .problems import Pos
+from ..errors import LoadError
+from ..problems import Pos
 
 MAX_SLOW_BYTES = 8 * 1024 * 1024  # beyond this, only the fast canonical roster reader is used
 MAX_DEPTH = 32  # our format nests 5 deep; deeper input is hostile and slow to scan
@@ -61,7 +61,7 @@ def read_text(path: Path, display: str, inside: Path | None | bool = True) -> st
     `inside`: where the file must really be (see `fileio.read_file`); by default the
     workspace the path is in, so a committed symbolic link to `~/.ssh/…` is never read.
     """
-    from .fileio import FileAccessError, read_file, workspace_of
+    from ..fileio import FileAccessError, read_file, workspace_of
 
     if inside is True:
         inside = workspace_of(path)

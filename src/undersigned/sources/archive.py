@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import UndersignedError
-from .fileio import write_atomic
-from .model import Letter, Source
+from .. import __version__
+from ..errors import UndersignedError
+from ..fileio import write_atomic
+from ..format.model import Letter, Source
 
 USER_AGENT = f"undersigned/{__version__} (+archive)"
 MAX_BYTES = 50 * 1024 * 1024  # a UN report is a few MB; anything far larger is not a source
@@ -150,7 +150,7 @@ def _sha256(data: bytes) -> str:
 
 def extract_file(path: Path) -> str:
     """The text of a hand-saved file: PDF, HTML, or text (with or without a metadata block)."""
-    from .fileio import FileAccessError, read_file
+    from ..fileio import FileAccessError, read_file
 
     try:  # the one read path: a FIFO or a device is refused, the size is capped
         data = read_file(path, limit=MAX_BYTES)

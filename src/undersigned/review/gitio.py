@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UndersignedError
+from ..errors import UndersignedError
 
 WORKING_TREE = "working tree"
 WATCHED = ("letters", "signatories")
@@ -143,7 +143,7 @@ class Repository:
     def read(self, rev: Revision, path: str) -> bytes | None:
         """The bytes of a workspace file at a revision, or None when it does not exist there."""
         if rev.is_working_tree:
-            from .fileio import FileAccessError, read_file
+            from ..fileio import FileAccessError, read_file
 
             target = self.root / path
             if not os.path.lexists(target):

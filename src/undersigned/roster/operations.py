@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import RosterError
+from ..fileio import write_atomic
+from ..format.load import load_letter, load_roster
+from ..format.model import Citation, Letter, Signatory
+from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..textsafety import formula_like, from_spreadsheet, visible
+from ..workspace import roster_path
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key, identity_keys, numbers_differ
-from .errors import RosterError
-from .fileio import write_atomic
-from .load import load_letter, load_roster
-from .model import Citation, Letter, Signatory
 from .rosterfile import RosterText, locked
-from .schema import SIGNATORY_KINDS, STATUSES
-from .textsafety import formula_like, from_spreadsheet, visible
-from .workspace import roster_path
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
 PRIVATE_HEADER = (
@@ -60,8 +60,8 @@ def private_path(roster: Path) -> Path:
 
 
 def _read(path: Path) -> str | None:
-    from .errors import LoadError
-    from .yamlio import read_text
+    from ..errors import LoadError
+    from ..format.yamlio import read_text
 
     if not os.path.lexists(path):  # a link that loops or dangles is read, and refused
         return None
@@ -169,7 +169,7 @@ def parse_day(value: str | dt.date, today: dt.date, what: str = "date") -> dt.da
 
 def check_signatory(sig: Signatory) -> None:
     """Refuse a signatory the roster cannot hold: empty name, unknown kind, multi-line text."""
-    from .textsafety import unprintable_name
+    from ..textsafety import unprintable_name
 
     if not sig.name or not sig.name.strip():
         raise RosterError("name is empty; give the name as it should be printed")
@@ -193,7 +193,7 @@ def check_signatory(sig: Signatory) -> None:
 
 def _control_characters(value: str) -> str | None:
     """The control characters and hidden line breaks of a one-line field, described."""
-    from .textsafety import describe, suspicious_characters
+    from ..textsafety import describe, suspicious_characters
 
     found = [(ch, kind) for ch, kind in suspicious_characters(value)
              if kind in ("control character", "hidden line break")]
@@ -233,13 +233,13 @@ class Match:
 
 def look_key(name: str) -> str:
     """The identity key of what a name looks like (see `textsafety.skeleton`)."""
-    from .textsafety import skeleton
+    from ..textsafety import skeleton
 
     return identity_key(skeleton(name))
 
 
 def _thresholds() -> tuple[int, int]:
-    from .validate import FUZZY_THRESHOLD, FUZZY_WINDOW
+    from ..checks.validate import FUZZY_THRESHOLD, FUZZY_WINDOW
 
     return FUZZY_THRESHOLD, FUZZY_WINDOW
 
@@ -388,7 +388,7 @@ def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
     items = [e.item for e in doc.entries]
     import bisect
 
-    from .yamlio import _scalar
+    from ..format.yamlio import _scalar
     for m in pattern.finditer(doc.text, items[0] if items else len(doc.text)):
         i = bisect.bisect_right(items, m.start()) - 1
         doc.entries[i].values.setdefault(m.group(2), _scalar(m.group(3)))
@@ -842,8 +842,8 @@ def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], b
 
     A mapping file is YAML: `Column: field` lines (and `dayfirst: true`).
     """
-    from .errors import LoadError
-    from .yamlio import parse_yaml, read_text
+    from ..errors import LoadError
+    from ..format.yamlio import parse_yaml, read_text
 
     out: dict[str, str] = {}
     dayfirst = False
@@ -888,7 +888,7 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     UTF-8 (with or without the BOM Excel writes) and UTF-16 with a BOM (Excel's "Unicode
     text", tab-separated) are read; any other encoding is refused, naming the line.
     """
-    from .fileio import FileAccessError, read_file
+    from ..fileio import FileAccessError, read_file
 
     try:  # the one read path: a FIFO or /dev/zero is refused, the size is capped
         data = read_file(path)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 
+from ..errors import RosterError
+from ..fileio import WriteError, write_atomic
+from ..format.model import Signatory
+from ..format.yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
 from .collation import sort_key
-from .errors import RosterError
-from .fileio import WriteError, write_atomic
-from .model import Signatory
-from .yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
 
 # The order in which `format_entry` writes fields; an edit inserts a missing field at its place
 # in this order, and leaves the order of fields already in the file alone.
@@ -215,7 +215,7 @@ class RosterText:
             raise NotCanonical
 
     def _index_parsed(self) -> None:
-        from .errors import LoadError
+        from ..errors import LoadError
 
         try:
             root = parse_yaml(self.text, self.display)
@@ -580,7 +580,7 @@ def remove_entry(doc: RosterText, i: int) -> str:
 
 def check_parses(text: str, display: str) -> RawMap:
     """Parse an edited hand-laid-out roster, to be sure the edit kept it valid YAML."""
-    from .errors import LoadError
+    from ..errors import LoadError
 
     try:
         return parse_yaml(text, display)
@@ -744,7 +744,7 @@ def locked(roster: Path, timeout: float | None = None):
 
 def _open_lock(roster: Path) -> int:
     """The lock file's descriptor; a lock file another user owns is locked read-only."""
-    from .errors import RosterError
+    from ..errors import RosterError
 
     try:
         roster.parent.mkdir(parents=True, exist_ok=True)
@@ -810,7 +810,7 @@ def _remove_stale_temporaries(roster: Path) -> None:
 
 
 
-# --- the roster and its private contacts file, written together ------------------------------------
+# --- the roster and its private contacts file, written together -----------------------------
 
 #: Notes about interrupted writes that a command finished (the CLI prints them).
 NOTICES: list[str] = []
