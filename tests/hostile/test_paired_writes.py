@@ -211,7 +211,7 @@ def test_the_next_command_finishes_an_interrupted_write_and_says_so(small):
     new_private = "signatories:\n  - name: Jane Doe\n    email: jane@example.org\n"
     entries = [{"file": private.name, "mode": 0o600, "old": None,
                 "new": rosterfile._digest(new_private), "text": new_private},
-               {"file": roster.name, "mode": None, "old": rosterfile._digest(roster.read_text()),
+               {"file": roster.name, "mode": None, "old": rosterfile._digest(roster.read_bytes()),
                 "new": rosterfile._digest(new_roster), "text": new_roster}]
     rosterfile.journal_path(roster).write_text(json.dumps({"journal": 1, "files": entries}))
     private.write_text(new_private)

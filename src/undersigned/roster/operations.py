@@ -370,11 +370,9 @@ class _Open:
         if self.doc.parsed:
             rosterfile.check_parses(text, self.paths.roster.name)
         writes = [(self.paths.roster, text, None)]
-        before = {self.paths.roster: self.text if self.exists else None}
         if private is not None:
             writes.insert(0, (self.paths.private, private, 0o600))
-            before[self.paths.private] = _read(self.paths.private)
-        rosterfile.write_together(self.paths.roster, writes, before)
+        rosterfile.write_together(self.paths.roster, writes)
 
 
 def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:

@@ -821,21 +821,22 @@ def journal_path(roster: Path) -> Path:
     return roster.parent / f".{roster.name.removesuffix('.yaml')}.journal"
 
 
-def _digest(text: str | None) -> str | None:
+def _digest(data: str | bytes | None) -> str | None:
     import hashlib
 
-    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if data is None:
+        return None
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-def _current(path: Path) -> str | None:
+def _current(path: Path) -> bytes | None:
     try:
-        return path.read_bytes().decode("utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         return None
 
 
-def write_together(roster: Path, writes: list[tuple[Path, str, int | None]],
-                   before: dict[Path, str | None]) -> None:
+def write_together(roster: Path, writes: list[tuple[Path, str, int | None]]) -> None:
     """Write several files of one roster (the roster and its private contacts file) so that
     all change or none does: the caller holds the roster's lock.
 
@@ -851,7 +852,8 @@ def write_together(roster: Path, writes: list[tuple[Path, str, int | None]],
         write_atomic(path, text, mode)
         return
     journal = journal_path(roster)
-    entries = [{"file": path.name, "mode": mode, "old": _digest(before.get(path)),
+    before = {path: _current(path) for path, _, _ in writes}  # under the lock: as they are
+    entries = [{"file": path.name, "mode": mode, "old": _digest(before[path]),
                 "new": _digest(text), "text": text} for path, text, mode in writes]
     try:
         write_atomic(journal, json.dumps({"journal": 1, "files": entries}), mode=0o600)
@@ -865,7 +867,7 @@ def write_together(roster: Path, writes: list[tuple[Path, str, int | None]],
     except Exception:
         try:
             for path in reversed(done):
-                old = before.get(path)
+                old = before[path]
                 if old is None:
                     path.unlink()
                 else:
