@@ -50,33 +50,35 @@ _FOREIGN = ("CYRILLIC", "GREEK")
 
 
 @functools.cache
-def _latin_lookalikes() -> dict[str, str]:
-    """Every non-ASCII character that the confusables data says looks like one ASCII letter or
-    digit → that letter (the first such in the data: a letter before a digit)."""
+def _confusables() -> dict[str, list[dict]]:
+    """The confusables data: character → the characters it can be confused with."""
     import json
-    from importlib.resources import files
+    import os
+    from importlib.util import find_spec
 
     # the package's own data file, read directly: `import confusable_homoglyphs.confusables`
-    # would also import urllib.request, some 20 ms that every `validate` would pay
-    data = json.loads(files("confusable_homoglyphs").joinpath("confusables.json")
-                      .read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
-    for ch, homoglyphs in data.items():
-        if len(ch) != 1 or ch.isascii():
-            continue
-        ascii_ = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii()
-                  and h["c"].isalnum()]
-        letters = [c for c in ascii_ if c.isalpha()]
-        if letters or ascii_:
-            out[ch] = (letters or ascii_)[0]
-    return out
+    # would also import urllib.request, which every `validate` would then pay for
+    spec = find_spec("confusable_homoglyphs")
+    folder = next(iter(spec.submodule_search_locations))
+    with open(os.path.join(folder, "confusables.json"), encoding="utf-8") as f:
+        return json.load(f)
 
 
+@functools.cache
 def latin_lookalike(ch: str) -> str | None:
-    """The ASCII letter (or digit) that `ch` looks like, per the Unicode confusables data."""
-    return None if ch.isascii() else _latin_lookalikes().get(ch)
+    """The ASCII letter (or digit) that `ch` looks like, per the Unicode confusables data (a
+    letter before a digit; the first in the data). Worked out per character, when asked."""
+    if ch.isascii():
+        return None
+    found = [h["c"] for h in _confusables().get(ch, ())
+             if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()]
+    letters = [c for c in found if c.isalpha()]
+    return (letters or found or [None])[0]
 
 
+def _latin_lookalikes() -> dict[str, str]:
+    """Every non-ASCII character with a Latin look-alike → that letter (for whole scripts)."""
+    return {ch: t for ch in _confusables() if len(ch) == 1 and (t := latin_lookalike(ch))}
 
 
 def script_of(ch: str) -> str | None:
