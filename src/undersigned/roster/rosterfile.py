@@ -873,7 +873,7 @@ def write_together(roster: Path, writes: list[tuple[Path, str, int | None]]) -> 
                 else:
                     write_atomic(path, old)
             journal.unlink()
-        except OSError:
+        except (OSError, WriteError):
             pass  # the journal stays: the next command finishes the write and says so
         raise
     with contextlib.suppress(FileNotFoundError):
