@@ -17,7 +17,8 @@ SCHEMA_DIR = REPO / "schema"
 
 
 @pytest.mark.parametrize(("name", "args"), [("letter.schema.json", []),
-                                            ("roster.schema.json", ["--roster"])])
+                                            ("roster.schema.json", ["--roster"]),
+                                            ("translation.schema.json", ["--translation"])])
 def test_committed_schema_files_are_current(name, args):
     """schema/*.json are what `undersigned schema` prints; when this fails, regenerate them:
 

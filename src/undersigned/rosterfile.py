@@ -22,7 +22,7 @@ from .yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_
 # in this order, and leaves the order of fields already in the file alone.
 FIELD_ORDER = (
     "name", "kind", "title", "sort_as", "country", "signed_on", "status", "withdrawn_on",
-    "withdrawal_reason", "named", "via", "endorsed", "email", "consent",
+    "withdrawal_reason", "named", "via", "lang", "endorsed", "email", "consent",
 )
 ITEM_PREFIX = "  - "
 FIELD_PREFIX = "    "

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..collation import fold, sort_key
 from ..dates import format_date
 from ..inline import Field, NoteRef, Span, Text, parse_inline
+from ..locales import format_count
 from ..model import Author, Citation, Letter, Party, Roster, Source, TextPart
 from ..textsafety import one_line, scrub_tree
 
@@ -76,6 +77,7 @@ class Prepared:
     signatures_note: str | None
     sections: list[RSection]
     notes: list[Note] = field(default_factory=list)
+    dir: str = "ltr"  # writing direction: rtl for a right-to-left language
 
 
 def prepare(letter: Letter, roster: Roster | None) -> Prepared:
@@ -94,7 +96,7 @@ def prepare(letter: Letter, roster: Roster | None) -> Prepared:
     def field_value(name: str) -> str:
         if name == "as_of":
             return as_of or ""
-        return str(counts[name])
+        return format_count(counts[name])
 
     numbers: dict[str, int] = {}
 
