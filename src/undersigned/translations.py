@@ -20,12 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import LoadError, UndersignedError
-from .inline import note_refs
-from .load import BLOCK_KEYS, Reader
-from .locales import known_language
-from .model import Block, Footnote, Letter, Section, SignatureStyle, TextPart
+from .format.inline import note_refs
+from .format.load import BLOCK_KEYS, Reader
+from .format.locales import known_language
+from .format.model import Block, Footnote, Letter, Section, SignatureStyle, TextPart
+from .format.yamlio import RawList, RawMap, parse_yaml, read_text
 from .problems import Pos, Problem
-from .yamlio import RawList, RawMap, parse_yaml, read_text
 
 TRANSLATIONS_DIR = "translations"
 HEADER = "# yaml-language-server: $schema=../../schema/translation.schema.json\n"
@@ -148,8 +148,9 @@ def source_units(letter: Letter) -> tuple[dict[str, SourceUnit], list[SourceUnit
                                     source.field_pos.get("title", source.pos))
     body = []
     for i, block in enumerate(letter.body, 1):
+        first = block.texts[0] if block.texts else ""
         body.append(SourceUnit("body", block.kind, block.texts,
-                               f"block {i} of the body ({block.kind} “{_excerpt(block.texts[0] if block.texts else '')}”)",
+                               f"block {i} of the body ({block.kind} “{_excerpt(first)}”)",
                                block.pos, block.ordered, block.id))
     return named, body
 
@@ -411,7 +412,7 @@ def word_diff(old: str, new: str, context: int = 6) -> str:
 
 def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
     """`translation-stale`, `translation-missing` and `translation-notes` of one translation."""
-    from .locales import base_language
+    from .format.locales import base_language
 
     named, body = align(letter, tr)
     src_lang = base_language(letter.lang) or letter.lang
@@ -593,7 +594,7 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> U
 
 class _Writer:
     def __init__(self, letter: Letter, tr: Translation, result: UpdateResult):
-        from .fmt import quote
+        from .review.fmt import quote
 
         self.letter, self.tr, self.result, self.quote = letter, tr, result, quote
         self.lines = tr.text.splitlines()
@@ -674,7 +675,8 @@ class _Writer:
         indent = self.indent_of([u.lines[0] for u in self.tr.body], 2)
         for pair in self.body:
             if pair.state == "orphan":
-                self.result.removed.append(f"body block ({_excerpt(' '.join(pair.unit.texts or [''])) or 'empty'})")
+                text = _excerpt(" ".join(pair.unit.texts or [""])) or "empty"
+                self.result.removed.append(f"a body block (“{text}”)")
                 continue
             out += self.unit_lines(pair, indent, None, pair.unit.lines if pair.unit else None)
         return out

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidLetterError
-from ..load import load_letter
+from ..format.load import load_letter
 from ..translations import update_translation
 from ..workspace import display_path, resolve_letter
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import WorkspaceError
-from ..inline import Span
-from ..locales import collation_key, direction, localized
-from ..model import Letter, Roster
+from ..format.inline import Span
+from ..format.locales import collation_key, direction, localized
+from ..format.model import Letter, Roster
 from ..translations import Translation, translated_letter
 from .prepare import Note, NoteCall, Prepared, RSection, prepare
 
@@ -60,7 +60,7 @@ def _directed(doc: Prepared) -> Prepared:
 
 def note_numbers(letter: Letter) -> dict[str, int]:
     """The footnote numbers of the letter: its order of first call, as `prepare` numbers."""
-    from ..inline import note_refs
+    from ..format.inline import note_refs
 
     numbers: dict[str, int] = {}
     for block in letter.body:

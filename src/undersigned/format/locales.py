@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
-from .errors import UndersignedError
+from ..errors import UndersignedError
 
 #: right-to-left scripts' languages (CLDR says the same; kept here so the check is cheap and
 #: works without loading locale data)
