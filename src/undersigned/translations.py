@@ -607,11 +607,12 @@ class _Writer:
         out: list[str] = []
         if top is None or not top:
             out += [HEADER.rstrip("\n"),
-                    f"# The {self.tr.lang} translation of letters/{self.letter.slug}.yaml. "
-                    "Each text records the fingerprint",
-                    "# of the source text it translates (`source:`); `undersigned validate` "
-                    "says when that text changed.",
-                    "# Write each translation under the comment that shows the source text."]
+                    f"# The {self.tr.lang} translation of letters/{self.letter.slug}.yaml.",
+                    "# Each text records the fingerprint of the source text it translates "
+                    "(`source:`);",
+                    "# `undersigned validate` says when that text changed. Write each "
+                    "translation under",
+                    "# the comment that shows the source text."]
             keys: list[str] = []
         else:
             keys = list(top)

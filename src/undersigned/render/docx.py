@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..errors import UndersignedError
 from ..format.inline import Span, Text
+from ..format.locales import font_stack
 from ..format.model import Party
 from .prepare import NoteCall, Prepared
 
@@ -305,6 +306,45 @@ def _doc_defaults(styles_el, lang: str, house: bool) -> None:
         lang_el = etree.SubElement(rpr, qn("w:lang"))
     if lang:
         lang_el.set(qn("w:val"), clean(lang))
+
+
+#: the children of w:pPr that come after w:bidi, in schema order (CT_PPrBase)
+_AFTER_BIDI = ("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+               "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+               "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+               "pPrChange")
+
+
+def _direction(styles_el, prepared: Prepared) -> None:
+    """A right-to-left letter: every paragraph bidi (a document default, so a reference
+    document's styles inherit it too), its language named for complex scripts; and a
+    script the default faces lack (Arabic, Hebrew) gets its font in the complex-script slot."""
+    lang = prepared.lang
+    rtl = prepared.dir == "rtl"
+    fonts = font_stack(lang)
+    if not rtl and not fonts:
+        return
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if fonts:
+        rpr.find(qn("w:rFonts")).set(qn("w:cs"), fonts[0])
+    if not rtl:
+        return
+    rpr.find(qn("w:lang")).set(qn("w:bidi"), clean(lang))
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(ppr_default, qn("w:pPr"))
+    if ppr.find(qn("w:bidi")) is None:
+        bidi = etree.Element(qn("w:bidi"))
+        later = {qn(f"w:{n}") for n in _AFTER_BIDI}
+        after = next((c for c in ppr if c.tag in later), None)
+        if after is not None:
+            after.addprevious(bidi)
+        else:
+            ppr.append(bidi)
 
 
 # --- numbering --------------------------------------------------------------------------
@@ -668,10 +708,13 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     house = reference_doc is None
     styles = _Styles(document.styles.element)
     _doc_defaults(styles.element, prepared.lang, house)
+    _direction(styles.element, prepared)
     ids = {spec.name: styles.ensure(spec, replace=house) for spec in STYLES}
     numbering = _Numbering(document, styles, house)
 
     body, sect_pr = _clear_body(document)
+    if sect_pr is not None and prepared.dir == "rtl":
+        _set_sect_child(sect_pr, "bidi", "")  # columns and gutter right to left too
     if house:  # before the body fills up: python-docx finds sections by searching it
         _page_numbers(document, ids["Footer"])
     footnotes = _footnotes_part(document)
