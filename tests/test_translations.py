@@ -435,3 +435,31 @@ def test_import_reads_the_language_column(ws):
     bad.write_text("Name,Type,Language\nCy Do,individual,fr\n", encoding="utf-8")
     result = invoke("sign", "import", SLUG, str(bad))
     assert result.exit_code == 1 and "no fr translation" in result.output
+
+
+# --- diff -------------------------------------------------------------------------------------
+
+def test_diff_shows_translation_changes_per_language(ws):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=T", *args],
+                       cwd=ws, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    path = ws / "translations" / SLUG / "zh-Hant.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("危險都是真實的", "危險確實存在"),
+                    encoding="utf-8")
+    (ws / "translations" / SLUG / "ja.yaml").unlink()
+    result = invoke("diff")
+    assert result.exit_code == 0, result.output
+    assert "ja translation removed, zh-Hant translation: 1 text changed" in result.stdout
+    assert "  ja: removed" in result.stdout
+    edited = "block 2 of the body edited: …人是誰，危險[-都是真-]{+確+}實[-的-]{+存在+}。"
+    assert edited in result.stdout
+    data = json.loads(invoke("diff", "--format", "json").stdout)
+    changes = {t["lang"]: t for t in data["letters"][0]["translations"]}
+    assert changes["ja"]["status"] == "removed"
+    assert changes["zh-Hant"]["changes"][0]["where"] == "edited"

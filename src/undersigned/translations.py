@@ -192,6 +192,15 @@ def load_translation(path: Path, source_lang: str, display: str | None = None
     display = display or str(path)
     try:
         text = read_text(path, display)
+    except LoadError as e:
+        return None, e.problems
+    return build_translation(text, path, source_lang, display)
+
+
+def build_translation(text: str, path: Path, source_lang: str, display: str
+                      ) -> tuple[Translation | None, list[Problem]]:
+    """A translation from its file's text (see `load_translation`)."""
+    try:
         raw = parse_yaml(text, display)
     except LoadError as e:
         return None, e.problems
@@ -383,31 +392,46 @@ def align(letter: Letter, tr: Translation) -> tuple[list[Pair], list[Pair]]:
     return named, body
 
 
+#: a word: a run of letters and marks between spaces, but each Han, kana or Hangul character
+#: on its own (those scripts write no spaces between words)
+_WORD = re.compile(r"(\s*)([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+                   r"\u3000-\u303f]|[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                   r"\uff00-\uffef\u3000-\u303f]+)")
+
+
 def word_diff(old: str, new: str, context: int = 6) -> str:
     """The change from `old` to `new` word by word, as `git diff --word-diff` writes it:
-    `… our [-concern-]{+worry+} about …`, with a few words of context around each change."""
-    a, b = old.split(), new.split()
+    `… our [-concern-]{+worry+} about …`, with a few words of context around each change.
+    Chinese, Japanese and Korean text is compared character by character."""
+    a = [(m.group(1), m.group(2)) for m in _WORD.finditer(_norm(old))]
+    b = [(m.group(1), m.group(2)) for m in _WORD.finditer(_norm(new))]
     out: list[str] = []
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+    def text(tokens) -> str:
+        return "".join(space + word for space, word in tokens)
+
+    ops = difflib.SequenceMatcher(None, [w for _, w in a], [w for _, w in b],
+                                  autojunk=False).get_opcodes()
     for n, (op, a1, a2, b1, b2) in enumerate(ops):
         if op == "equal":
             words = a[a1:a2]
             first, last = n == 0, n == len(ops) - 1
             if len(words) > 2 * context or (first and len(words) > context) or (
                     last and len(words) > context):
-                head = [] if first else words[:context]
-                tail = [] if last else words[-context:]
-                out += [*head, "…", *tail]
+                head = "" if first else text(words[:context])
+                tail = "" if last else text(words[-context:])
+                out.append(head + (" …" if head or first else "…") + tail)
             else:
-                out += words
+                out.append(text(words))
             continue
-        change = ""
+        lead = (a[a1][0] if a1 < a2 else b[b1][0]) if (a1 < a2 or b1 < b2) else ""
+        change = lead and " "
         if a1 < a2:
-            change += "[-" + " ".join(a[a1:a2]) + "-]"
+            change += "[-" + text(a[a1:a2]).strip() + "-]"
         if b1 < b2:
-            change += "{+" + " ".join(b[b1:b2]) + "+}"
+            change += "{+" + text(b[b1:b2]).strip() + "+}"
         out.append(change)
-    return " ".join(out)
+    return "".join(out).strip()
 
 
 def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
@@ -539,6 +563,57 @@ def load_translations(letter: Letter, cwd: Path | None = None
                 continue
             out.append(tr)
     return out, problems
+
+
+# --- `undersigned diff`: what changed in a translation -----------------------------------------
+
+def _units_by_label(tr: Translation | None) -> dict[str, Unit]:
+    if tr is None:
+        return {}
+    out = {_label(key): u for key, u in tr.named.items()}
+    out.update({f"block {i} of the body": u for i, u in enumerate(tr.body, 1)})
+    return out
+
+
+def _label(key: str) -> str:
+    parts = key.split(".")
+    if parts[0] == "notes":
+        return f"text {int(parts[2]) + 1} of note '{parts[1]}'"
+    if parts[0] == "sources":
+        return f"the title of source '{parts[1]}'"
+    if parts[0] == "signatures":
+        return ("the heading of the signatures" if parts[1] == "heading" else
+                "the note of the signatures" if parts[1] == "note" else
+                f"the heading of the '{parts[2]}' signatures")
+    return f"the {key}"
+
+
+def compare_translations(old: Translation | None, new: Translation | None
+                         ) -> list[tuple[str, str, str | None, str | None]]:
+    """What changed between two states of one translation file, text by text:
+    [(label, what, old text, new text)], `what` one of translated, edited, emptied, added
+    (a text to translate), removed, marked outdated, updated (its outdated mark cleared)."""
+    before, after = _units_by_label(old), _units_by_label(new)
+    out = []
+
+    def text(u: Unit | None) -> str | None:
+        return "\n".join(u.texts) if u is not None and u.texts else None
+
+    for label in [*before, *[k for k in after if k not in before]]:
+        a, b = before.get(label), after.get(label)
+        ta, tb = text(a), text(b)
+        if a is None:
+            out.append((label, "translated" if tb else "added", None, tb))
+        elif b is None:
+            out.append((label, "removed", ta, None))
+        elif ta != tb:
+            what = "translated" if ta is None else "emptied" if tb is None else "edited"
+            out.append((label, what, ta, tb))
+        elif a.outdated is None and b.outdated is not None:
+            out.append((label, "marked outdated", b.outdated, b.recorded))
+        elif a.outdated is not None and b.outdated is None:
+            out.append((label, "updated", ta, tb))
+    return out
 
 
 # --- `undersigned translate`: create or update a translation file ------------------------------
