@@ -463,3 +463,15 @@ def test_diff_shows_translation_changes_per_language(ws):
     changes = {t["lang"]: t for t in data["letters"][0]["translations"]}
     assert changes["ja"]["status"] == "removed"
     assert changes["zh-Hant"]["changes"][0]["where"] == "edited"
+
+
+def test_translated_text_gets_the_inline_and_hostile_text_rules(ws):
+    path = ws / "translations" / SLUG / "zh-Hant.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("感謝閣下從速關注此事。", "感謝閣下從速關注此事 [連結](javascript:alert(1))。")
+    text = text.replace("paragraph: 無論此人是誰", "paragraph: \u202e無論此人是誰")
+    path.write_text(text, encoding="utf-8")
+    found = {(p["rule"], p["line"]) for p in json.loads(
+        invoke("validate", SLUG, "--format", "json").stdout)["problems"]}
+    assert ("url-invalid", line_of(path, "javascript:")) in found
+    assert ("suspicious-text", line_of(path, "\u202e")) in found

@@ -131,6 +131,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
         problems += tproblems
         for translation in translations:
             problems += check_translation(letter, translation)
+            problems += check_translated_text(letter, translation)
         problems += check_letter(letter, today)
         from ..sources.quotes import check_quotations  # quotations against the archived sources
 
@@ -270,6 +271,26 @@ def _check_inline(letter: Letter, text: str, pos: Pos, called: set[str] | None) 
         if name not in FIELDS:
             out.append(pos.warning("inline-field", f"{{{name}}} is not a known field (known: "
                                    f"{', '.join(FIELDS)}); write \\{{ for a literal brace"))
+    return out
+
+
+def check_translated_text(letter: Letter, translation) -> list[Problem]:
+    """The inline rules of the body and notes (footnote calls, links, {fields}) and
+    suspicious-text, on each text of a translation."""
+    out: list[Problem] = []
+    units = [*translation.named.values(), *translation.body]
+    for unit in units:
+        for text in unit.texts or ():
+            if unit.key == "body":
+                out += _check_inline(letter, text, unit.pos, set())
+            elif unit.key.startswith("notes."):
+                out += _check_inline(letter, text, unit.pos, None)
+            if found := suspicious_characters(text, False):
+                out.append(unit.pos.warning(
+                    "suspicious-text",
+                    f"this translated text holds {describe(found)}: invisible or control "
+                    "characters that can make a text read differently from what it contains; "
+                    "retype it without them"))
     return out
 
 
