@@ -468,7 +468,8 @@ def test_diff_shows_translation_changes_per_language(ws):
 def test_translated_text_gets_the_inline_and_hostile_text_rules(ws):
     path = ws / "translations" / SLUG / "zh-Hant.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("感謝閣下從速關注此事。", "感謝閣下從速關注此事 [連結](javascript:alert(1))。")
+    text = text.replace("感謝閣下從速關注此事。",
+                        "感謝閣下從速關注此事 [連結](javascript:alert(1))。")
     text = text.replace("paragraph: 無論此人是誰", "paragraph: \u202e無論此人是誰")
     path.write_text(text, encoding="utf-8")
     found = {(p["rule"], p["line"]) for p in json.loads(
