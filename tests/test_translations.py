@@ -476,3 +476,9 @@ def test_translated_text_gets_the_inline_and_hostile_text_rules(ws):
         invoke("validate", SLUG, "--format", "json").stdout)["problems"]}
     assert ("url-invalid", line_of(path, "javascript:")) in found
     assert ("suspicious-text", line_of(path, "\u202e")) in found
+
+
+@pytest.mark.parametrize("lang", ["../../letters/hk-consulate-defector-2016", "zh Hant"])
+def test_a_language_is_a_tag_never_a_path(ws, lang):
+    result = invoke("sign", "add", SLUG, "--name", "X Y", "--kind", "individual", "--lang", lang)
+    assert result.exit_code == 1 and "is not a language tag" in result.output

@@ -174,8 +174,18 @@ class Fingerprints:
 
 
 def _translation_fingerprint(letter: Letter, lang: str) -> str:
-    from ..translations import load_translation, translated_letter, translation_path
+    from ..translations import (
+        TranslationError,
+        check_lang_tag,
+        load_translation,
+        translated_letter,
+        translation_path,
+    )
 
+    try:
+        check_lang_tag(lang)  # a tag, never a path: it names a file under translations/
+    except TranslationError as e:
+        raise RosterError(str(e)) from None
     path = translation_path(letter.path, lang)
     if not path.is_file():
         raise RosterError(f"the letter has no {lang} translation ({path.parent.parent.name}/"
