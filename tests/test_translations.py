@@ -482,3 +482,20 @@ def test_translated_text_gets_the_inline_and_hostile_text_rules(ws):
 def test_a_language_is_a_tag_never_a_path(ws, lang):
     result = invoke("sign", "add", SLUG, "--name", "X Y", "--kind", "individual", "--lang", lang)
     assert result.exit_code == 1 and "is not a language tag" in result.output
+
+
+def test_a_moved_paragraph_keeps_its_translation(ws):
+    path = letter_path(ws)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("  - Whoever"))
+    lines[first], lines[first + 1] = lines[first + 1], lines[first]  # paragraphs 2 and 3
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert problems() == []
+    tr = ws / "translations" / SLUG / "zh-Hant.yaml"
+    before = tr.read_text(encoding="utf-8")
+    result = invoke("translate", SLUG, "zh-Hant")
+    assert "nothing" not in result.stdout  # the order follows the letter's
+    after = tr.read_text(encoding="utf-8")
+    assert sorted(before.splitlines()) == sorted(after.splitlines())  # only moved
+    assert after.index("國際特赦組織東亞研究員") < after.index("無論此人是誰")
+    assert problems() == []

@@ -389,6 +389,13 @@ def align(letter: Letter, tr: Translation) -> tuple[list[Pair], list[Pair]]:
         old, new = tr.body[t1:t2], body_src[s1:s2]
         for i in range(max(len(old), len(new))):
             body.append(Pair(new[i] if i < len(new) else None, old[i] if i < len(old) else None))
+    # A block moved in the letter shows above as one removed and one added: give the added
+    # one the translation of the removed one when it is the same text (or the same id).
+    gone = {key(p.unit): p for p in body if p.source is None}
+    for pair in body:
+        if pair.unit is None and (moved := gone.pop(key(pair.source), None)) is not None:
+            pair.unit = moved.unit
+            body.remove(moved)
     return named, body
 
 
@@ -628,6 +635,7 @@ class UpdateResult:
     added: list[str] = field(default_factory=list)  # labels of units added to translate
     marked: list[str] = field(default_factory=list)  # labels of units marked outdated
     removed: list[str] = field(default_factory=list)  # keys of units whose source is gone
+    changed: bool = False  # the file's text changes (also when texts only move)
     written: bool = False
 
 
@@ -660,7 +668,8 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> U
                 + "\n".join(p.format() for p in errors or problems))
         old_text = tr.text
     new_text = _Writer(letter, tr, result).document()
-    if new_text != old_text and not dry_run:
+    result.changed = new_text != old_text
+    if result.changed and not dry_run:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, new_text)
         result.written = True

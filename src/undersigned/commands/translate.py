@@ -40,8 +40,11 @@ def translate(letter, lang, dry_run):
     if result.created:
         click.echo(f"{'Would create' if dry_run else 'Created'} {where}: {len(result.added)} "
                    f"texts to translate.")
-    elif not (result.added or result.marked or result.removed):
+    elif not (result.added or result.marked or result.removed or result.changed):
         click.echo(f"{where} is up to date with the letter; nothing changed.")
+    elif not (result.added or result.marked or result.removed):
+        click.echo(f"{'Would update' if dry_run else 'Updated'} {where}: its texts follow the "
+                   "letter's order again.")
     else:
         said = []
         if result.added:
