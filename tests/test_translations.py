@@ -499,3 +499,64 @@ def test_a_moved_paragraph_keeps_its_translation(ws):
     assert sorted(before.splitlines()) == sorted(after.splitlines())  # only moved
     assert after.index("國際特赦組織東亞研究員") < after.index("無論此人是誰")
     assert problems() == []
+
+
+SHAPES = """\
+kind: statement
+title: T
+lang: en
+body:
+  - heading: Our requests
+  - list:
+      - Stop the returns.
+      - Let UNHCR in.
+    ordered: true
+  - quote: A quotation.[^q]
+    id: the-quote
+  - The end.
+footnotes:
+  q:
+    - text: A note of commentary.
+"""
+
+
+def test_headings_lists_quotes_and_notes_translate(tmp_path, monkeypatch):
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "s.yaml").write_text(SHAPES, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "s", "fr").exit_code == 0
+    path = tmp_path / "translations" / "s" / "fr.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    ordered: true\n    list:\n" in text and "    id: the-quote\n" in text
+    assert "    # en: Stop the returns.\n    # en: Let UNHCR in.\n" in text
+    filled = (text.replace("    heading:\n", "    heading: Nos demandes\n", 1)
+              .replace("    list:\n", "    list:\n      - Arrêter les retours.\n"
+                                     "      - Laisser entrer le HCR.\n", 1)
+              .replace("    quote:\n", "    # a comment of the translator, kept\n"
+                                      "    quote: Une citation.[^q]\n", 1)
+              .replace("    paragraph:\n", "    paragraph: La fin.\n", 1)
+              .replace("commentary.\n      text:\n",
+                       "commentary.\n      text: Une note de commentaire.\n", 1))
+    filled = re.sub(r"^( +)text:$", r"\1text: Traduit", filled, flags=re.MULTILINE)
+    path.write_text(filled, encoding="utf-8")
+    assert problems("s", ("translation-stale", "translation-missing")) == []
+    result = invoke("render", "s", "--lang", "fr", "--to", "txt", "--out", "o")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "o" / "s.fr.txt").read_text(encoding="utf-8")
+    for expected in ("Nos demandes", "1. Arrêter les retours.", "Une citation.[1]",
+                     "[1] Une note de commentaire."):
+        assert expected in out, out
+    # the letter changes a list item and its quotation
+    letter = tmp_path / "letters" / "s.yaml"
+    letter.write_text(SHAPES.replace("Let UNHCR in.", "Let UNHCR in now.").replace(
+        "A quotation.", "A longer quotation."), encoding="utf-8")
+    found = problems("s", ("translation-stale",))
+    assert len(found) == 2
+    assert "Let UNHCR [-in.-]{+in now.+}" in found[0]["message"]
+    assert "A {+longer+} quotation.[^q]" in found[1]["message"]
+    assert invoke("translate", "s", "fr").exit_code == 0
+    marked = path.read_text(encoding="utf-8")
+    assert "# a comment of the translator, kept" in marked
+    assert "Laisser entrer le HCR." in marked and "Une citation.[^q]" in marked
+    assert marked.count("outdated:") == 2
+    assert invoke("translate", "s", "fr").stdout.endswith("nothing changed.\n")
