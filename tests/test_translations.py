@@ -511,11 +511,11 @@ body:
       - Stop the returns.
       - Let UNHCR in.
     ordered: true
-  - quote: A quotation.[^q]
+  - quote: A quotation.[^q.1]
     id: the-quote
   - The end.
 footnotes:
-  q:
+  q.1:  # a key with a dot
     - text: A note of commentary.
 """
 
@@ -533,7 +533,7 @@ def test_headings_lists_quotes_and_notes_translate(tmp_path, monkeypatch):
               .replace("    list:\n", "    list:\n      - Arrêter les retours.\n"
                                      "      - Laisser entrer le HCR.\n", 1)
               .replace("    quote:\n", "    # a comment of the translator, kept\n"
-                                      "    quote: Une citation.[^q]\n", 1)
+                                      "    quote: Une citation.[^q.1]\n", 1)
               .replace("    paragraph:\n", "    paragraph: La fin.\n", 1)
               .replace("commentary.\n      text:\n",
                        "commentary.\n      text: Une note de commentaire.\n", 1))
@@ -553,10 +553,10 @@ def test_headings_lists_quotes_and_notes_translate(tmp_path, monkeypatch):
     found = problems("s", ("translation-stale",))
     assert len(found) == 2
     assert "Let UNHCR [-in.-]{+in now.+}" in found[0]["message"]
-    assert "A {+longer+} quotation.[^q]" in found[1]["message"]
+    assert "A {+longer+} quotation.[^q.1]" in found[1]["message"]
     assert invoke("translate", "s", "fr").exit_code == 0
     marked = path.read_text(encoding="utf-8")
     assert "# a comment of the translator, kept" in marked
-    assert "Laisser entrer le HCR." in marked and "Une citation.[^q]" in marked
+    assert "Laisser entrer le HCR." in marked and "Une citation.[^q.1]" in marked
     assert marked.count("outdated:") == 2
     assert invoke("translate", "s", "fr").stdout.endswith("nothing changed.\n")

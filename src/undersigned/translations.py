@@ -33,6 +33,17 @@ FINGERPRINT_CHARS = 12
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 SCALARS = ("title", "subject", "salutation", "closing", "place")
 CONTENT_KEYS = (*BLOCK_KEYS, "text", "title")
+#: joins the parts of a unit's key ('notes', note key, index): a character no key can hold
+SEP = "\x1f"
+
+
+def K(*parts) -> str:  # noqa: N802 - short: it is read in every place a key is made
+    """A unit's key from its parts: K('notes', 'coi.2014', 0)."""
+    return SEP.join(str(p) for p in parts)
+
+
+def parts_of(key: str) -> list[str]:
+    return key.split(SEP)
 
 
 class TranslationError(UndersignedError):
@@ -78,7 +89,7 @@ def _norm(text: str) -> str:
 class SourceUnit:
     """One translatable text of the source letter."""
 
-    key: str  # 'title', 'signatures.heading', 'notes.<key>.<n>', 'sources.<key>.title', 'body'
+    key: str  # 'title', K('signatures', 'heading'), K('notes', key, n), …, or 'body'
     kind: str  # text | paragraph | heading | quote | list
     texts: list[str]
     label: str  # how a message names it
@@ -122,13 +133,13 @@ def source_units(letter: Letter) -> tuple[dict[str, SourceUnit], list[SourceUnit
             named[key] = SourceUnit(key, "text", [value], f"the {key}", fp.get(key, letter.pos))
     sig = letter.signatures
     where = fp.get("signatures", letter.pos)
-    named["signatures.heading"] = SourceUnit("signatures.heading", "text", [sig.heading],
-                                             "the heading of the signatures", where)
+    key = K("signatures", "heading")
+    named[key] = SourceUnit(key, "text", [sig.heading], "the heading of the signatures", where)
     if sig.note:
-        named["signatures.note"] = SourceUnit("signatures.note", "text", [sig.note],
-                                              "the note of the signatures", where)
+        key = K("signatures", "note")
+        named[key] = SourceUnit(key, "text", [sig.note], "the note of the signatures", where)
     for section in sig.sections:
-        key = f"signatures.sections.{section.kind}"
+        key = K("signatures", "sections", section.kind)
         named.setdefault(key, SourceUnit(key, "text", [section.heading],
                                          f"the heading of the '{section.kind}' signatures",
                                          where))
@@ -136,13 +147,13 @@ def source_units(letter: Letter) -> tuple[dict[str, SourceUnit], list[SourceUnit
         n = 0
         for part in note.parts:
             if isinstance(part, TextPart):
-                key = f"notes.{note.key}.{n}"
+                key = K("notes", note.key, n)
                 named[key] = SourceUnit(key, "text", [part.text],
                                         f"text {n + 1} of note '{note.key}'", part.pos)
                 n += 1
     for source in letter.sources.values():
         if source.title:
-            key = f"sources.{source.key}.title"
+            key = K("sources", source.key, "title")
             named[key] = SourceUnit(key, "text", [source.title],
                                     f"the title of source '{source.key}'",
                                     source.field_pos.get("title", source.pos))
@@ -236,7 +247,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
         inner = _bounds(m, list(m), bounds["signatures"][1])
         for key in ("heading", "note"):
             if m.get(key) is not None:
-                unit = reader.unit(f"signatures.{key}", m[key], m.value_pos[key], inner[key],
+                unit = reader.unit(K("signatures", key), m[key], m.value_pos[key], inner[key],
                                    "text")
                 if unit:
                     tr.named[unit.key] = unit
@@ -244,7 +255,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
                 s := r.expect_map(s, m.value_pos["sections"], "'sections'")):
             sb = _bounds(s, list(s), inner["sections"][1])
             for kind, node in s.items():
-                unit = reader.unit(f"signatures.sections.{kind}", node, s.value_pos[kind],
+                unit = reader.unit(K("signatures", "sections", kind), node, s.value_pos[kind],
                                    sb[kind], "text")
                 if unit:
                     tr.named[unit.key] = unit
@@ -265,7 +276,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
             ends = [p.line - 1 for p in parts.item_pos[1:]] + [nb[note_key][1]]
             for i, (part, ipos, end) in enumerate(zip(parts, parts.item_pos, ends,
                                                        strict=False)):
-                unit = reader.unit(f"notes.{note_key}.{i}", part, ipos, (ipos.line - 1, end),
+                unit = reader.unit(K("notes", note_key, i), part, ipos, (ipos.line - 1, end),
                                    "text")
                 if unit:
                     tr.named[unit.key] = unit
@@ -273,7 +284,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
             s := r.expect_map(s, top.value_pos["sources"], "'sources'")):
         sb = _bounds(s, list(s), bounds["sources"][1])
         for source_key, node in s.items():
-            unit = reader.unit(f"sources.{source_key}.title", node, s.value_pos[source_key],
+            unit = reader.unit(K("sources", source_key, "title"), node, s.value_pos[source_key],
                                sb[source_key], "title")
             if unit:
                 tr.named[unit.key] = unit
@@ -457,7 +468,7 @@ def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
         if state == "orphan":
             out.append(pair.unit.pos.warning(
                 "translation-stale",
-                f"this translates a text the letter no longer has ({pair.unit.key}); "
+                f"this translates a text the letter no longer has ({_label(pair.unit.key)}); "
                 f"`undersigned translate {letter.slug} {tr.lang}` removes it"))
             continue
         src = pair.source
@@ -533,18 +544,18 @@ def translated_letter(letter: Letter, tr: Translation) -> Letter:
         parts, n = [], 0
         for part in note.parts:
             if isinstance(part, TextPart):
-                parts.append(TextPart(text(f"notes.{key}.{n}", part.text), part.pos))
+                parts.append(TextPart(text(K("notes", key, n), part.text), part.pos))
                 n += 1
             else:
                 parts.append(part)
         footnotes[key] = Footnote(key, parts, note.pos)
-    sources = {k: replace(s, title=text(f"sources.{k}.title", s.title))
+    sources = {k: replace(s, title=text(K("sources", k, "title"), s.title))
                for k, s in letter.sources.items()}
     sig = letter.signatures
     signatures = SignatureStyle(
-        heading=text("signatures.heading", sig.heading),
-        note=text("signatures.note", sig.note) if sig.note else None,
-        sections=[Section(text(f"signatures.sections.{s.kind}", s.heading), s.kind)
+        heading=text(K("signatures", "heading"), sig.heading),
+        note=text(K("signatures", "note"), sig.note) if sig.note else None,
+        sections=[Section(text(K("signatures", "sections", s.kind), s.heading), s.kind)
                   for s in sig.sections],
         group_by=sig.group_by)
     return replace(letter, lang=tr.lang, body=blocks, footnotes=footnotes, sources=sources,
@@ -583,7 +594,7 @@ def _units_by_label(tr: Translation | None) -> dict[str, Unit]:
 
 
 def _label(key: str) -> str:
-    parts = key.split(".")
+    parts = parts_of(key)
     if parts[0] == "notes":
         return f"text {int(parts[2]) + 1} of note '{parts[1]}'"
     if parts[0] == "sources":
@@ -707,7 +718,7 @@ class _Writer:
             out += self.section(key, bounds.get(key))
         for pair in self.named:
             if pair.state == "orphan":
-                self.result.removed.append(pair.unit.key)
+                self.result.removed.append(_label(pair.unit.key))
         return "\n".join(out).rstrip("\n") + "\n"
 
     # sections -------------------------------------------------------------------------------
@@ -719,7 +730,7 @@ class _Writer:
             pair = self.by_key.get(key)
             if pair is None:  # the letter no longer has it: drop it
                 if span:
-                    self.result.removed.append(key)
+                    self.result.removed.append(_label(key))
                 return []
             return self.unit_lines(pair, 0, f"{key}:", span)
         if key == "body":
@@ -779,10 +790,10 @@ class _Writer:
             if k not in ("heading", "note"):
                 out += self.verbatim(inner.get(k))
                 continue
-            pair = self.by_key.get(f"signatures.{k}")
+            pair = self.by_key.get(K("signatures", k))
             if pair is None:
                 if inner.get(k):
-                    self.result.removed.append(f"signatures.{k}")
+                    self.result.removed.append(_label(K("signatures", k)))
                 continue
             out += self.unit_lines(pair, indent, f"{k}:", inner.get(k))
         return out
@@ -790,15 +801,16 @@ class _Writer:
     def sections_items(self, node, span, indent: int) -> list[str]:
         node = node if isinstance(node, RawMap) else None
         inner = _bounds(node, list(node), span[1]) if node and span else {}
-        wanted = [k.split(".")[-1] for k in self.by_key if k.startswith("signatures.sections.")]
+        wanted = [parts_of(k)[-1] for k in self.by_key
+                  if parts_of(k)[:2] == ["signatures", "sections"]]
         keys = list(node) if node else []
         body: list[str] = []
         child = self.indent_of([v[0] for v in inner.values()], indent + 2)
         for kind in keys + [k for k in wanted if k not in keys]:
-            pair = self.by_key.get(f"signatures.sections.{kind}")
+            pair = self.by_key.get(K("signatures", "sections", kind))
             if pair is None:
                 if inner.get(kind):
-                    self.result.removed.append(f"signatures.sections.{kind}")
+                    self.result.removed.append(_label(K("signatures", "sections", kind)))
                 continue
             body += self.unit_lines(pair, child, f"{kind}:", inner.get(kind))
         if not body:
@@ -814,15 +826,15 @@ class _Writer:
         indent = self.indent_of([v[0] for v in inner.values()], 2)
         wanted: dict[str, list[Pair]] = {}
         for k, pair in self.by_key.items():
-            if k.startswith("notes."):
-                wanted.setdefault(k.split(".")[1], []).append(pair)
+            if parts_of(k)[0] == "notes":
+                wanted.setdefault(parts_of(k)[1], []).append(pair)
         keys = list(node) if node else []
         out: list[str] = []
         for note in keys + [k for k in wanted if k not in keys]:
             pairs = wanted.get(note, [])
             if not pairs:
                 if inner.get(note):
-                    self.result.removed.append(f"notes.{note}")
+                    self.result.removed.append(f"the texts of note '{note}'")
                 continue
             units = [p.unit for p in pairs if p.unit]
             head = [" " * indent + f"{self.quote(note)}:"]
@@ -838,14 +850,15 @@ class _Writer:
     def source_items(self, node, span) -> list[str]:
         inner = _bounds(node, list(node), span[1]) if node else {}
         indent = self.indent_of([v[0] for v in inner.values()], 2)
-        wanted = {k.split(".")[1]: p for k, p in self.by_key.items() if k.startswith("sources.")}
+        wanted = {parts_of(k)[1]: p for k, p in self.by_key.items()
+                  if parts_of(k)[0] == "sources"}
         keys = list(node) if node else []
         out: list[str] = []
         for source in keys + [k for k in wanted if k not in keys]:
             pair = wanted.get(source)
             if pair is None:
                 if inner.get(source):
-                    self.result.removed.append(f"sources.{source}")
+                    self.result.removed.append(_label(K("sources", source, "title")))
                 continue
             out += self.unit_lines(pair, indent, f"{self.quote(source)}:", inner.get(source),
                                    content="title")

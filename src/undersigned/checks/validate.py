@@ -351,7 +351,7 @@ def check_translated_text(letter: Letter, translation) -> list[Problem]:
         for text in unit.texts or ():
             if unit.key == "body":
                 out += _check_inline(letter, text, unit.pos, set())
-            elif unit.key.startswith("notes."):
+            elif unit.key.startswith("notes\x1f"):  # a note's text (translations.K)
                 out += _check_inline(letter, text, unit.pos, None)
             if found := suspicious_characters(text, False):
                 out.append(unit.pos.warning(
