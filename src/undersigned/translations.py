@@ -32,6 +32,8 @@ HEADER = "# yaml-language-server: $schema=../../schema/translation.schema.json\n
 FINGERPRINT_CHARS = 12
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 SCALARS = ("title", "subject", "salutation", "closing", "place")
+PARTIES = ("addressees", "cc")
+PARTY_FIELDS = ("name", "title", "organization", "address")
 CONTENT_KEYS = (*BLOCK_KEYS, "text", "title")
 #: joins the parts of a unit's key ('notes', note key, index): a character no key can hold
 SEP = "\x1f"
@@ -131,6 +133,13 @@ def source_units(letter: Letter) -> tuple[dict[str, SourceUnit], list[SourceUnit
         value = getattr(letter, key)
         if value:
             named[key] = SourceUnit(key, "text", [value], f"the {key}", fp.get(key, letter.pos))
+    for group in PARTIES:
+        for party in getattr(letter, group):
+            for name in PARTY_FIELDS:
+                if value := getattr(party, name):
+                    key = K(group, party.name, name)
+                    named.setdefault(key, SourceUnit(key, "text", [value],
+                                                     _label(key), party.pos))
     sig = letter.signatures
     where = fp.get("signatures", letter.pos)
     key = K("signatures", "heading")
@@ -220,7 +229,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
     if top is None:
         return None, r.problems
     lines = text.splitlines()
-    r.unknown_keys(top, ("lang", *SCALARS, "signatures", "body", "notes", "sources"),
+    r.unknown_keys(top, ("lang", *SCALARS, *PARTIES, "signatures", "body", "notes", "sources"),
                    "the translation")
     lang = top.get("lang")
     expected = _slug(path)
@@ -241,6 +250,22 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
             unit = reader.unit(key, top[key], top.value_pos[key], bounds[key], "text")
             if unit:
                 tr.named[key] = unit
+    for group in PARTIES:
+        if (g := top.get(group)) is None or not (
+                g := r.expect_map(g, top.value_pos[group], f"'{group}'")):
+            continue
+        gb = _bounds(g, list(g), bounds[group][1])
+        for party, node in g.items():
+            if not (fields := r.expect_map(node, g.value_pos[party], f"'{party}'")):
+                continue
+            r.unknown_keys(fields, PARTY_FIELDS, f"'{party}' of '{group}'")
+            fb = _bounds(fields, list(fields), gb[party][1])
+            for name, unit_node in fields.items():
+                if name in PARTY_FIELDS:
+                    unit = reader.unit(K(group, party, name), unit_node, fields.value_pos[name],
+                                       fb[name], "text")
+                    if unit:
+                        tr.named[unit.key] = unit
     if (m := top.get("signatures")) is not None and (
             m := r.expect_map(m, top.value_pos["signatures"], "'signatures'")):
         r.unknown_keys(m, ("heading", "note", "sections"), "'signatures'")
@@ -551,6 +576,9 @@ def translated_letter(letter: Letter, tr: Translation) -> Letter:
         footnotes[key] = Footnote(key, parts, note.pos)
     sources = {k: replace(s, title=text(K("sources", k, "title"), s.title))
                for k, s in letter.sources.items()}
+    parties = {group: [replace(p, **{f: text(K(group, p.name, f), getattr(p, f))
+                                      for f in PARTY_FIELDS if getattr(p, f)})
+                       for p in getattr(letter, group)] for group in PARTIES}
     sig = letter.signatures
     signatures = SignatureStyle(
         heading=text(K("signatures", "heading"), sig.heading),
@@ -559,7 +587,7 @@ def translated_letter(letter: Letter, tr: Translation) -> Letter:
                   for s in sig.sections],
         group_by=sig.group_by)
     return replace(letter, lang=tr.lang, body=blocks, footnotes=footnotes, sources=sources,
-                   signatures=signatures,
+                   signatures=signatures, addressees=parties["addressees"], cc=parties["cc"],
                    **{k: text(k, getattr(letter, k)) for k in SCALARS})
 
 
@@ -595,6 +623,9 @@ def _units_by_label(tr: Translation | None) -> dict[str, Unit]:
 
 def _label(key: str) -> str:
     parts = parts_of(key)
+    if parts[0] in PARTIES:
+        who = "addressee" if parts[0] == "addressees" else "cc"
+        return f"the {parts[2]} of {who} '{parts[1]}'"
     if parts[0] == "notes":
         return f"text {int(parts[2]) + 1} of note '{parts[1]}'"
     if parts[0] == "sources":
@@ -636,7 +667,7 @@ def compare_translations(old: Translation | None, new: Translation | None
 
 # --- `undersigned translate`: create or update a translation file ------------------------------
 
-ORDER = ("lang", *SCALARS, "signatures", "body", "notes", "sources")
+ORDER = ("lang", *SCALARS, *PARTIES, "signatures", "body", "notes", "sources")
 
 
 @dataclass
@@ -687,6 +718,18 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> U
     return result
 
 
+def _in_order(keys: list[str]) -> list[str]:
+    """The file's top-level keys in their order, and the missing ones of ORDER each placed
+    before the first present key that ORDER puts after it."""
+    out = list(keys)
+    for key in ORDER:
+        if key in out:
+            continue
+        later = [i for i, k in enumerate(out) if k in ORDER and ORDER.index(k) > ORDER.index(key)]
+        out.insert(later[0] if later else len(out), key)
+    return out
+
+
 class _Writer:
     def __init__(self, letter: Letter, tr: Translation, result: UpdateResult):
         from .review.fmt import quote
@@ -714,7 +757,7 @@ class _Writer:
             first = top.key_pos[keys[0]].line - 1
             out += self.lines[:first]
         bounds = _bounds(top, keys, len(self.lines)) if keys else {}
-        for key in keys + [k for k in ORDER if k not in keys]:
+        for key in _in_order(keys):
             out += self.section(key, bounds.get(key))
         for pair in self.named:
             if pair.state == "orphan":
@@ -729,10 +772,10 @@ class _Writer:
         if key in SCALARS:
             pair = self.by_key.get(key)
             if pair is None:  # the letter no longer has it: drop it
-                if span:
-                    self.result.removed.append(_label(key))
                 return []
             return self.unit_lines(pair, 0, f"{key}:", span)
+        if key in PARTIES:
+            return self.mapping(key, span, lambda node, span: self.party_items(key, node, span))
         if key == "body":
             return self.container("body", span, self.body_items)
         if key == "signatures":
@@ -792,8 +835,6 @@ class _Writer:
                 continue
             pair = self.by_key.get(K("signatures", k))
             if pair is None:
-                if inner.get(k):
-                    self.result.removed.append(_label(K("signatures", k)))
                 continue
             out += self.unit_lines(pair, indent, f"{k}:", inner.get(k))
         return out
@@ -809,8 +850,6 @@ class _Writer:
         for kind in keys + [k for k in wanted if k not in keys]:
             pair = self.by_key.get(K("signatures", "sections", kind))
             if pair is None:
-                if inner.get(kind):
-                    self.result.removed.append(_label(K("signatures", "sections", kind)))
                 continue
             body += self.unit_lines(pair, child, f"{kind}:", inner.get(kind))
         if not body:
@@ -833,8 +872,6 @@ class _Writer:
         for note in keys + [k for k in wanted if k not in keys]:
             pairs = wanted.get(note, [])
             if not pairs:
-                if inner.get(note):
-                    self.result.removed.append(f"the texts of note '{note}'")
                 continue
             units = [p.unit for p in pairs if p.unit]
             head = [" " * indent + f"{self.quote(note)}:"]
@@ -847,6 +884,33 @@ class _Writer:
                                        pair.unit.lines if pair.unit else None)
         return out
 
+    def party_items(self, group: str, node, span) -> list[str]:
+        inner = _bounds(node, list(node), span[1]) if node else {}
+        indent = self.indent_of([v[0] for v in inner.values()], 2)
+        wanted: dict[str, dict[str, Pair]] = {}
+        for k, pair in self.by_key.items():
+            parts = parts_of(k)
+            if parts[0] == group:
+                wanted.setdefault(parts[1], {})[parts[2]] = pair
+        keys = list(node) if node else []
+        out: list[str] = []
+        for party in keys + [k for k in wanted if k not in keys]:
+            pairs = wanted.get(party)
+            if not pairs:
+                continue
+            fields = node.get(party) if node else None
+            fields = fields if isinstance(fields, RawMap) else None
+            fb = _bounds(fields, list(fields), inner[party][1]) if fields else {}
+            head = [" " * indent + f"{self.quote(party)}:"]
+            if fb:
+                head = self.lines[inner[party][0]:min(v[0] for v in fb.values())]
+            child = self.indent_of([v[0] for v in fb.values()], indent + 2)
+            names = [n for n in fields if n in pairs] if fields else []
+            out += head
+            for name in names + [n for n in PARTY_FIELDS if n in pairs and n not in names]:
+                out += self.unit_lines(pairs[name], child, f"{name}:", fb.get(name))
+        return out
+
     def source_items(self, node, span) -> list[str]:
         inner = _bounds(node, list(node), span[1]) if node else {}
         indent = self.indent_of([v[0] for v in inner.values()], 2)
@@ -857,8 +921,6 @@ class _Writer:
         for source in keys + [k for k in wanted if k not in keys]:
             pair = wanted.get(source)
             if pair is None:
-                if inner.get(source):
-                    self.result.removed.append(_label(K("sources", source, "title")))
                 continue
             out += self.unit_lines(pair, indent, f"{self.quote(source)}:", inner.get(source),
                                    content="title")

@@ -307,6 +307,13 @@ def translation_json_schema() -> dict:
             "lang": {"type": "string", "description": "BCP 47 tag of the translation's "
                      "language; the same as the file name."},
             **{k: unit() for k in ("title", "subject", "salutation", "closing", "place")},
+            **{k: {"type": "object", "description": "By the name as the letter gives it.",
+                   "additionalProperties": {
+                       "type": "object",
+                       "properties": {f: unit() for f in ("name", "title", "organization",
+                                                          "address")},
+                       "additionalProperties": False}}
+               for k in ("addressees", "cc")},
             "signatures": {"type": "object", "properties": {
                 "heading": unit(), "note": unit(),
                 "sections": {"type": "object", "additionalProperties": unit()}},
