@@ -561,3 +561,22 @@ def test_headings_lists_quotes_and_notes_translate(tmp_path, monkeypatch):
     assert "Laisser entrer le HCR." in marked and "Une citation.[^q.1]" in marked
     assert marked.count("outdated:") == 2
     assert invoke("translate", "s", "fr").stdout.endswith("nothing changed.\n")
+
+
+def test_a_fingerprint_that_reads_as_a_number_is_quoted(tmp_path, monkeypatch):
+    """Some fingerprints are all digits, or digits around an 'e' (a float to YAML): found by
+    searching texts whose fingerprint is one, then written, read back and matched."""
+    number = re.compile(r"[0-9]+(?:e[0-9]+)?\Z")
+    text = next(t for i in range(100_000)
+                if number.match(unit_fingerprint("paragraph", [t := f"Paragraph {i}."])))
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "n.yaml").write_text(
+        f"kind: statement\ntitle: T\nbody:\n  - {text}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("translate", "n", "fr").exit_code == 0
+    path = tmp_path / "translations" / "n" / "fr.yaml"
+    fingerprint = unit_fingerprint("paragraph", [text])
+    assert f'  - source: "{fingerprint}"\n' in path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^( +)(paragraph|text):$", r"\1\2: Traduit", path.read_text(
+        encoding="utf-8"), flags=re.MULTILINE), encoding="utf-8")
+    assert problems("n") == []

@@ -509,13 +509,21 @@ def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
         change = (f": {word_diff(earlier, src.text)}" if earlier is not None else
                   " (the text it was made from is not recorded in the file)")
         how = ("update the translation, then delete the 'outdated:' line" if pair.unit.outdated
-               is not None else f"update the translation, then set 'source: {src.fingerprint}' "
+               is not None else f"update the translation, then set 'source: {_yaml(src.fingerprint)}' "
                f"(or run `undersigned translate {letter.slug} {tr.lang}` to mark it)")
         out.append(pair.unit.pos.warning(
             "translation-stale",
             f"{src.label} changed in the {src_lang} text since it was translated{change}; {how}"))
         out += _check_calls(letter, pair, tr)
     return out
+
+
+def _yaml(value: str) -> str:
+    """A fingerprint as it must be written in YAML: quoted when it would read as a number
+    (`123e45678901` is a float to YAML)."""
+    from .review.fmt import quote
+
+    return quote(value)
 
 
 def _check_calls(letter: Letter, pair: Pair, tr: Translation) -> list[Problem]:
@@ -950,7 +958,7 @@ class _Writer:
             start += "- "
         kept = [line for i, line in enumerate(lines) if i != at and not self.prefix.match(line)]
         earlier = pair.earlier
-        marks = [f"{start}source: {src.fingerprint}"]
+        marks = [f"{start}source: {self.quote(src.fingerprint)}"]
         if unit.outdated is None:
             marks.append(f"{inner}outdated: {self.quote(earlier if earlier is not None else '')}")
         marks += self.comment(src, inner)
@@ -965,7 +973,7 @@ class _Writer:
         else:
             first, inner = None, pad + "  "
         out = [f"{pad}{key}"] if key is not None else []
-        out.append((first or inner) + f"source: {src.fingerprint}")
+        out.append((first or inner) + f"source: {self.quote(src.fingerprint)}")
         if src.id:
             out.append(f"{inner}id: {self.quote(src.id)}")
         out += self.comment(src, inner)
