@@ -508,8 +508,9 @@ def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
         earlier = pair.earlier
         change = (f": {word_diff(earlier, src.text)}" if earlier is not None else
                   " (the text it was made from is not recorded in the file)")
+        new = _yaml(src.fingerprint)
         how = ("update the translation, then delete the 'outdated:' line" if pair.unit.outdated
-               is not None else f"update the translation, then set 'source: {_yaml(src.fingerprint)}' "
+               is not None else f"update the translation, then set 'source: {new}' "
                f"(or run `undersigned translate {letter.slug} {tr.lang}` to mark it)")
         out.append(pair.unit.pos.warning(
             "translation-stale",
