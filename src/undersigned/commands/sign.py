@@ -76,8 +76,8 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, lang, unn
     Example:
       undersigned sign add china-forced-repatriation-2023 --name "Jane Doe" \\
           --kind individual --title "Professor, Example University" --via email:<id@host>
-      undersigned sign add china-forced-repatriation-2023 --name "Kim Minji" \
-          --kind individual --lang ko
+      undersigned sign add hk-consulate-defector-2016 --name "Chan Tai-man" \\
+          --kind individual --lang zh-Hant     # who read the Chinese translation
     """
     path = _letter(letter)
     if name is None or kind is None:
