@@ -39,7 +39,15 @@ addEventListener("load", () => {
   }
   const pre = document.createElement("pre");
   pre.id = "probe";
-  pre.textContent = JSON.stringify(out);
+  const names = [];
+  for (const el of document.querySelectorAll(".signatory .name")) {
+    const text = el.firstChild, last = text.length - 1, range = document.createRange();
+    range.setStart(text, 0); range.setEnd(text, 1);
+    const first = range.getBoundingClientRect().left;
+    range.setStart(text, last); range.setEnd(text, last + 1);
+    names.push({name: text.data, first: first, last: range.getBoundingClientRect().left});
+  }
+  pre.textContent = JSON.stringify({elements: out, names: names});
   document.body.appendChild(pre);
 });
 </script>"""
@@ -47,17 +55,21 @@ addEventListener("load", () => {
 
 @pytest.fixture
 def rendered(tmp_path, monkeypatch):
-    """The scaffold's example and its Arabic sample translation, rendered."""
+    """The scaffold's example and its Arabic sample translation, rendered, with a signatory
+    whose name ends in a full stop (a neutral character, which bidi places by context)."""
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(cli, ["init", "w"]).exit_code == 0
     monkeypatch.chdir(tmp_path / "w")
+    assert CliRunner().invoke(cli, ["sign", "add", "example-statement", "--name",
+                                    "Example Aid Group Inc.", "--kind", "organization",
+                                    "--date", "2024-03-14"]).exit_code == 0
     result = CliRunner().invoke(cli, ["render", "example-statement", "--to", "html", "--to",
                                       "docx", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     return tmp_path / "out"
 
 
-def chromium_layout(html_path, tmp_path) -> list[dict]:
+def chromium_layout(html_path, tmp_path) -> dict:
     page = tmp_path / f"probe-{html_path.name}"
     page.write_text(html_path.read_text(encoding="utf-8").replace("</head>", PROBE + "</head>"),
                     encoding="utf-8")
@@ -74,7 +86,8 @@ def chromium_layout(html_path, tmp_path) -> list[dict]:
 
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium not found")
 def test_chromium_lays_the_arabic_translation_out_right_to_left(rendered, tmp_path):
-    arabic = chromium_layout(rendered / "example-statement.ar.html", tmp_path)
+    layout = chromium_layout(rendered / "example-statement.ar.html", tmp_path)
+    arabic = layout["elements"]
     assert arabic and all(el["direction"] == "rtl" for el in arabic)
     for el in arabic:  # every text ends at the right edge of its box
         assert abs(el["textRight"] - el["right"]) < 1, el
@@ -82,7 +95,10 @@ def test_chromium_lays_the_arabic_translation_out_right_to_left(rendered, tmp_pa
     assert short
     for el in short:  # and a short line starts far from the left edge
         assert el["textLeft"] - el["left"] > (el["right"] - el["left"]) / 2, el
-    english = chromium_layout(rendered / "example-statement.html", tmp_path)
+    # a Latin name reads left to right inside the right-to-left list: its final full stop stays at its end
+    inc = next(n for n in layout["names"] if n["name"] == "Example Aid Group Inc.")
+    assert inc["first"] < inc["last"], inc
+    english = chromium_layout(rendered / "example-statement.html", tmp_path)["elements"]
     assert all(el["direction"] == "ltr" for el in english)
     for el in english:
         assert abs(el["textLeft"] - el["left"]) < 1, el

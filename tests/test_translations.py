@@ -309,8 +309,10 @@ def test_a_right_to_left_translation_in_every_format(tmp_path, monkeypatch):
     assert '<html lang="en">' in english
     text = (root / "o" / "example-statement.ar.txt").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
-    assert all(line.startswith(RLM) for line in lines)
-    assert f"{RLM}15 مارس 2024" in lines  # the month in Arabic
+    # right-to-left lines, each holding its text as an isolate of its own direction
+    assert all(line.startswith(RLM + "\u2068") and line.endswith("\u2069") for line in lines)
+    assert f"{RLM}\u206815 مارس 2024\u2069" in lines  # the month in Arabic
+    assert f"{RLM}\u2068Alex Example\u2069" in lines  # a Latin name keeps its own order
     assert RLM not in (root / "o" / "example-statement.txt").read_text(encoding="utf-8")
     with zipfile.ZipFile(root / "o" / "example-statement.ar.docx") as z:
         styles = etree.fromstring(z.read("word/styles.xml"))

@@ -18,6 +18,7 @@ from ..translations import Translation, translated_letter
 from .prepare import Note, NoteCall, Prepared, RSection, prepare
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
 
 
 def prepare_languages(letter: Letter, roster: Roster | None, translations: list[Translation],
@@ -121,7 +122,14 @@ def _collated(doc: Prepared, roster: Roster, lang: str) -> Prepared:
 
 
 def mark_rtl_lines(text: str) -> str:
-    """Plain text of a right-to-left letter: each line starts with a RIGHT-TO-LEFT MARK, so
-    that a mail reader sets it right to left even where it begins with a Latin name or a
-    number (the Unicode bidi algorithm takes a line's direction from its first strong letter)."""
-    return "".join(RLM + line if line.strip() else line for line in text.splitlines(True))
+    """Plain text of a right-to-left letter: each line is a right-to-left paragraph (it starts
+    with a RIGHT-TO-LEFT MARK: the Unicode bidi algorithm otherwise takes a line's direction
+    from its first strong letter, and a line that starts with a number or a Latin name would
+    be set left to right), holding its text as one isolate (FSI … PDI) that takes its own
+    direction from its first letter — so an Arabic sentence reads right to left, and a
+    signatory "Example Aid Group Inc." keeps its full stop at its end."""
+    out = []
+    for line in text.splitlines(True):
+        body = line.rstrip("\n")
+        out.append(f"{RLM}{FSI}{body}{PDI}{line[len(body):]}" if body.strip() else line)
+    return "".join(out)
