@@ -95,7 +95,7 @@ def test_chromium_lays_the_arabic_translation_out_right_to_left(rendered, tmp_pa
     assert short
     for el in short:  # and a short line starts far from the left edge
         assert el["textLeft"] - el["left"] > (el["right"] - el["left"]) / 2, el
-    # a Latin name reads left to right inside the right-to-left list: its final full stop stays at its end
+    # a Latin name reads left to right inside the right-to-left list: its full stop stays last
     inc = next(n for n in layout["names"] if n["name"] == "Example Aid Group Inc.")
     assert inc["first"] < inc["last"], inc
     english = chromium_layout(rendered / "example-statement.html", tmp_path)["elements"]
