@@ -120,6 +120,7 @@ def pdf_lines(pdf, tmp_path) -> tuple[float, list[tuple[float, float, str]]]:
         rows.setdefault(round(float(word.get("yMax"))), []).append(word)
     lines = []
     for _, words in sorted(rows.items()):
+        words.sort(key=lambda w: float(w.get("xMin")))  # left to right, as laid out
         lines.append((min(float(w.get("xMin")) for w in words),
                       max(float(w.get("xMax")) for w in words),
                       " ".join(w.text or "" for w in words)))
@@ -151,3 +152,6 @@ def test_libreoffice_lays_the_arabic_docx_out_right_to_left(rendered, tmp_path):
         assert abs(x_max - right_margin) < 12 or x_min - left_margin < 12, text
         short += x_min - left_margin > width / 4
     assert short >= 4  # the date, the headings of the list, names: lines that show it
+    # a Latin name reads left to right (in its column): its full stop stays at its end
+    inc = next(line for line in arabic if "Inc" in line[2])
+    assert "Example Aid Group Inc." in inc[2], inc

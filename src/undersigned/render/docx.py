@@ -347,6 +347,45 @@ def _direction(styles_el, prepared: Prepared) -> None:
             ppr.append(bidi)
 
 
+#: CT_PPrBase's children, in schema order (a w:pPr must list them in this order)
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+              "autoSpaceDN", "bidi", *_AFTER_BIDI)
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def _latin_paragraphs_left_to_right(*roots) -> None:
+    """In a right-to-left letter, a paragraph with no right-to-left letter (a signatory's
+    name, a citation in Latin letters) is set left to right, aligned right like the rest: in
+    a bidi paragraph its final full stop or bracket would jump to its left end."""
+    for root in roots:
+        for p in root.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            if _RTL_LETTER.search(text) or not _LATIN_LETTER.search(text):
+                continue
+            ppr = p.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = etree.Element(qn("w:pPr"))
+                p.insert(0, ppr)
+            _set_ppr_child(ppr, "bidi", {"w:val": "0"})
+            if ppr.find(qn("w:jc")) is None:
+                _set_ppr_child(ppr, "jc", {"w:val": "right"})
+
+
+def _set_ppr_child(ppr, name: str, attrs: dict[str, str]) -> None:
+    for old in ppr.findall(qn(f"w:{name}")):
+        ppr.remove(old)
+    el = etree.Element(qn(f"w:{name}"), {qn(k): v for k, v in attrs.items()})
+    later = {qn(f"w:{n}") for n in _PPR_ORDER[_PPR_ORDER.index(name) + 1:]}
+    after = next((c for c in ppr if c.tag in later), None)
+    if after is not None:
+        after.addprevious(el)
+    else:
+        ppr.append(el)
+
+
 # --- numbering --------------------------------------------------------------------------
 
 
@@ -741,6 +780,8 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
             etree.fromstring(f"<w:footnotes {NSDECLS}>{notes_xml}</w:footnotes>".encode(),
                              _PARSER))
 
+    if prepared.dir == "rtl":
+        _latin_paragraphs_left_to_right(new_body, footnotes.element)
     _settings(document, [str(i) for i in kept])
     _core_properties(document, prepared, date)
     _drop_stale_parts(document)
