@@ -34,7 +34,6 @@ _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 SCALARS = ("title", "subject", "salutation", "closing", "place")
 PARTIES = ("addressees", "cc")
 PARTY_FIELDS = ("name", "title", "organization", "address")
-CONTENT_KEYS = (*BLOCK_KEYS, "text", "title")
 #: joins the parts of a unit's key ('notes', note key, index): a character no key can hold
 SEP = "\x1f"
 
@@ -76,6 +75,7 @@ def _slug(path: Path) -> str:
 
 
 def check_lang_tag(lang: str) -> None:
+    """Refuse anything but a BCP 47 tag CLDR knows: the tag names a file, so never a path."""
     if not _LANG_TAG.match(lang or "") or not known_language(lang):
         raise TranslationError(f"'{lang}' is not a language tag CLDR knows; use a BCP 47 tag "
                                "such as 'fr', 'ar', 'ko' or 'zh-Hant'")
