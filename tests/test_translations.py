@@ -582,3 +582,11 @@ def test_a_fingerprint_that_reads_as_a_number_is_quoted(tmp_path, monkeypatch):
     path.write_text(re.sub(r"^( +)(paragraph|text):$", r"\1\2: Traduit", path.read_text(
         encoding="utf-8"), flags=re.MULTILINE), encoding="utf-8")
     assert problems("n") == []
+
+
+def test_every_language_prints_to_pdf(ws):
+    pytest.importorskip("weasyprint")
+    result = invoke("render", SLUG, "--to", "pdf", "--out", "o")
+    assert result.exit_code == 0, result.output
+    for lang in ("", ".ja", ".zh-Hant"):
+        assert (ws / "o" / f"{SLUG}{lang}.pdf").read_bytes().startswith(b"%PDF")
