@@ -270,6 +270,13 @@ def test_every_language_renders_every_format(ws):
         f"{SLUG}.{ext}" for ext in ("docx", "html", "txt")]
 
 
+def test_render_chooses_languages_whatever_their_case(ws):
+    result = invoke("render", SLUG, "--lang", "zh-hant", "--lang", "EN", "--to", "txt",
+                    "--out", "o")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (ws / "o").iterdir()) == [f"{SLUG}.txt", f"{SLUG}.zh-Hant.txt"]
+
+
 def test_render_refuses_a_language_the_letter_lacks(ws):
     result = invoke("render", SLUG, "--lang", "fr", "--out", "o")
     assert result.exit_code == 1

@@ -27,7 +27,9 @@ def prepare_languages(letter: Letter, roster: Roster | None, translations: list[
     the languages asked (default: the letter's and every translation's), in that order."""
     by_lang = {t.lang: t for t in translations}
     known = [letter.lang, *by_lang]
-    wanted = list(dict.fromkeys(langs)) if langs else known
+    spelled = {lang.lower(): lang for lang in known}  # language tags ignore case: zh-hant
+    wanted = list(dict.fromkeys(spelled.get(lang.lower(), lang) for lang in langs)) if langs \
+        else known
     unknown = [lang for lang in wanted if lang not in known]
     if unknown:
         raise WorkspaceError(
