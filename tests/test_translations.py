@@ -394,8 +394,8 @@ def test_signatures_in_two_languages(ws):
                         "--date", "2016-08-03", *extra)
         assert result.exit_code == 0, result.output
 
-    add("Reader English")
-    add("Reader Chinese", "--lang", "zh-Hant")
+    add("Reader English", "--lang", "EN")  # the letter's own language: no lang recorded
+    add("Reader Chinese", "--lang", "zh-hant")  # tags ignore case
     roster = (ws / "signatories" / f"{SLUG}.yaml").read_text(encoding="utf-8")
     assert re.search(r"name: Reader Chinese\n(?:    .*\n)*    lang: zh-Hant\n    endorsed: "
                      r"sha256:", roster)
@@ -422,6 +422,13 @@ def test_signatures_in_two_languages(ws):
     assert stale() == []
     edit_letter(ws, "the danger is real.", "the danger is grave.")
     assert stale() == [("Reader English", None)]
+
+
+def test_translate_finds_the_file_whatever_the_case_of_the_tag(ws):
+    result = invoke("translate", SLUG, "ZH-hant")
+    assert result.exit_code == 0 and "up to date" in result.stdout, result.output
+    assert sorted(p.name for p in (ws / "translations" / SLUG).iterdir()) == ["ja.yaml",
+                                                                           "zh-Hant.yaml"]
 
 
 def test_sign_add_refuses_a_language_without_a_translation(ws):

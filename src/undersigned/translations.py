@@ -70,6 +70,15 @@ def translation_files(letter_path: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.is_file())
 
 
+def spelled_tag(letter_path: Path, lang: str) -> str:
+    """The tag as the letter's translation files spell it (tags ignore case: `zh-hant` finds
+    zh-Hant.yaml), or `lang` itself when there is no such file."""
+    for path in translation_files(letter_path):
+        if path.stem.lower() == lang.lower():
+            return path.stem
+    return lang
+
+
 def _slug(path: Path) -> str:
     return path.name.removesuffix(".yaml").removesuffix(".yml")
 
@@ -702,7 +711,8 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> U
     from .fileio import write_atomic
 
     check_lang_tag(lang)
-    if lang == letter.lang:
+    lang = spelled_tag(letter.path, lang)
+    if lang.lower() == letter.lang.lower():
         raise TranslationError(f"the letter is written in {lang}; name another language to "
                                "translate it into")
     path = translation_path(letter.path, lang)

@@ -154,9 +154,14 @@ class Fingerprints:
         self.known: dict[str | None, str] = {}
 
     def language(self, lang: str | None) -> str | None:
-        """None for the letter's own language, else the tag (a translation)."""
+        """None for the letter's own language, else the tag (a translation) as its file
+        spells it."""
+        from ..translations import spelled_tag
+
         self._load()
-        return None if not lang or lang == self.letter.lang else lang
+        if not lang or lang.lower() == self.letter.lang.lower():
+            return None
+        return spelled_tag(self.letter.path, lang)
 
     def of(self, lang: str | None = None) -> str:
         lang = self.language(lang)
