@@ -699,7 +699,8 @@ class UpdateResult:
     written: bool = False
 
 
-def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> UpdateResult:
+def update_translation(letter: Letter, lang: str, *, dry_run: bool = False,
+                       cwd: Path | None = None) -> UpdateResult:
     """Create or update `translations/<slug>/<lang>.yaml` for the letter as it is now.
 
     New units get the source text as a comment and an empty translation; a unit whose source
@@ -721,11 +722,14 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False) -> U
         tr = Translation(lang, path, str(path))
         old_text = ""
     else:
-        tr, problems = load_translation(path, letter.lang, str(path))
+        from .workspace import display_path
+
+        display = display_path(path, cwd) if cwd else str(path)
+        tr, problems = load_translation(path, letter.lang, display)
         errors = [p for p in problems if p.severity.value == "error"]
         if tr is None or errors:
             raise TranslationError(
-                f"{path} cannot be updated until it reads cleanly; fix these first:\n"
+                f"{display} cannot be updated until it reads cleanly; fix these first:\n"
                 + "\n".join(p.format() for p in errors or problems))
         old_text = tr.text
     new_text = _Writer(letter, tr, result).document()

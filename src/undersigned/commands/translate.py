@@ -34,7 +34,7 @@ def translate(letter, lang, dry_run):
     model, problems = load_letter(path, display_path(path, cwd))
     if model is None:
         raise InvalidLetterError(problems)
-    result = update_translation(model, lang, dry_run=dry_run)
+    result = update_translation(model, lang, dry_run=dry_run, cwd=cwd)
     where = display_path(result.path, cwd)
     verb = "would" if dry_run else "will"
     if result.created:
