@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..checks.validate import check_letter_file
 from ..errors import InvalidLetterError
-from ..fileio import write_atomic
+from ..fileio import WriteError, write_atomic
 from ..gcpause import paused_gc
 from ..problems import Severity
 from ..workspace import find_root
@@ -92,7 +92,10 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
         stem = doc.slug if lang is None else f"{doc.slug}.{lang}"
         for fmt, data in _render_formats(doc, formats, templates, width, parallel).items():
             outputs[f"{stem}.{fmt}"] = data
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(out_dir, e) from None
     written = []
     for name, data in outputs.items():
         target = out_dir / name

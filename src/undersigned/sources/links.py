@@ -92,7 +92,17 @@ def letter_links(letter: Letter) -> list[Link]:
             if getattr(part, "text", None):
                 out += [Link(url, text_pos, f"a link in footnote '{note.key}'")
                         for url in inline_links(part.text)]
-    return [link for link in out if urlsplit(link.url).scheme in ("http", "https")]
+    return [link for link in out
+            if link.url.strip().lower().startswith(("http://", "https://"))]
+
+
+def _netloc(url: str) -> str:
+    """The host part of an address, or the address itself when it cannot be split (a
+    malformed address is still checked, and reported as not valid)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return url
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -196,9 +206,13 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
 
         async def one(url: str) -> LinkResult:
             nonlocal done
-            host = per_host.setdefault(urlsplit(url).netloc.lower(), asyncio.Semaphore(PER_HOST))
+            host = per_host.setdefault(_netloc(url), asyncio.Semaphore(PER_HOST))
             async with overall, host:
-                result = await _check_one(client, url, opts)
+                try:  # --timeout bounds the whole check of an address, retries included
+                    result = await asyncio.wait_for(_check_one(client, url, opts), opts.timeout)
+                except TimeoutError:
+                    result = LinkResult(url, DEAD, detail=f"no answer within {opts.timeout:g} s",
+                                        reached=True)
             done += 1
             if progress:
                 progress(done, len(urls))
@@ -271,7 +285,10 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if new_url and new_url != url:
         return LinkResult(url, MOVED, status, new_url, f"moved permanently to {new_url}",
                           reached=True)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return LinkResult(url, DEAD, detail="not a valid address", reached=True)
     if parts.scheme == "http":
         secure = urlunsplit(("https", *parts[1:]))
         got, _ = await _request(client, "HEAD", secure,
