@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
+from ..format.locales import format_count
 from ..format.model import Letter, Party, Roster
 from ..textsafety import scrub_tree
 from .citations import CitationStyle, NoteContext, format_notes, style_for_letter
@@ -52,6 +53,7 @@ class Prepared:
     signatures_note: str | None
     sections: list[RSection]
     notes: list[Note] = field(default_factory=list)
+    dir: str = "ltr"  # writing direction: rtl for a right-to-left language
     # the page layout (render/layout.py): where the letter puts what
     heading_lines: list[str] = field(default_factory=list)
     delivery: str | None = None
@@ -79,7 +81,7 @@ def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | No
     def field_value(name: str) -> str:
         if name == "as_of":
             return as_of or ""
-        return str(counts[name])
+        return format_count(counts[name])
 
     numbers: dict[str, int] = {}
 
