@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from undersigned.format.inline import Text
@@ -52,6 +53,10 @@ def main(out: Path) -> None:
     address._p.get_or_add_pPr().append(parse_xml(
         f'<w:pBdr {NSDECLS}><w:bottom w:val="single" w:sz="6" w:space="4" '
         'w:color="1D4F91"/></w:pBdr>'))
+    # name no East Asian font: each letter then gets the one for its language (docs/docx.md)
+    fonts = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
+        qn("w:rPr")).find(qn("w:rFonts"))
+    fonts.attrib.pop(qn("w:eastAsia"), None)
     document.core_properties.title = "Reference document"
     out.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(out))
