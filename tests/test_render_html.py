@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -18,7 +17,7 @@ from undersigned.render.html import PdfUnavailableError, render_html, render_pdf
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection, prepare
 from undersigned.validate import check_letter_file
 
-from .conftest import EXAMPLE_SLUG, GOLDEN, REPO, TODAY
+from .conftest import EXAMPLE_SLUG, REPO, TODAY
 
 
 class Tree(HTMLParser):
@@ -155,15 +154,12 @@ def test_same_input_same_bytes(example_html):
     assert render_html(prepare(letter, roster), None) == example_html
 
 
-def test_html_golden(workspace):
-    """The example through `undersigned render --to html`; UNDERSIGNED_REGOLD=1 rewrites it."""
+def test_html_golden(workspace, golden):
+    """The example through `undersigned render --to html`; `--update-goldens` rewrites it."""
     result = CliRunner().invoke(cli, ["render", EXAMPLE_SLUG, "--to", "html", "--out", "out"])
     assert result.exit_code == 0, result.output
-    html = (workspace / "out" / f"{EXAMPLE_SLUG}.html").read_text(encoding="utf-8")
-    golden = GOLDEN / f"{EXAMPLE_SLUG}.html"
-    if os.environ.get("UNDERSIGNED_REGOLD"):
-        golden.write_text(html, encoding="utf-8")
-    assert html == golden.read_text(encoding="utf-8")
+    golden(f"{EXAMPLE_SLUG}.html", (workspace / "out" / f"{EXAMPLE_SLUG}.html").read_text(
+        encoding="utf-8"))
 
 
 def test_hostile_text_is_escaped():
