@@ -142,13 +142,20 @@ def assert_notes_at_the_foot(pages: list[list[Word]], notes: dict[int, str], *,
     note_height = statistics.median(right_neighbour(w, pages[w.page]).height
                                     for w in starts.values())
 
+    body = body_height(pages)
+
     def foot(page: list[Word]) -> str:
-        lines: dict[int, list[Word]] = {}
+        """The page's note lines, read in order: lines with more note-sized words than
+        body-sized ones (a word in another script, whose font is taller, goes with its line),
+        but not the page number's line."""
+        words = []
         for w in page:
-            lines.setdefault(round(w.y0), []).append(w)
-        words = [w for w in page if abs(w.height - note_height) < 0.3
-                 and not re.fullmatch(r"[\d\s/]+", " ".join(o.text for o in lines[round(w.y0)]))]
-        words += [w for w in starts.values() if page and w.page == page[0].page]
+            line = [o for o in page if min(o.y1, w.y1) - max(o.y0, w.y0)
+                    > 0.5 * min(o.height, w.height)]
+            in_notes = sum(abs(o.height - note_height) < 0.3 for o in line)
+            if (in_notes > sum(o.height >= 0.9 * body for o in line)
+                    and not re.fullmatch(r"[\d\s/]+", " ".join(o.text for o in line))):
+                words.append(w)
         return squeeze(" ".join(w.text for w in reading_order(words)))
 
     feet = [foot(page) for page in pages]
