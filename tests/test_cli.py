@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -210,3 +211,49 @@ def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and f"version {__version__}" in result.stdout
     assert version("undersigned") == __version__  # pyproject reads the one definition
+
+
+def test_a_mistyped_command_suggests_the_command():
+    result = invoke("valdate")
+    assert result.exit_code == 2
+    assert "Error: No such command 'valdate'. Did you mean 'validate'?" in result.stderr
+    result = invoke("rendr", EXAMPLE_SLUG)
+    assert "Did you mean 'render'?" in result.stderr
+    result = invoke("frobnicate")
+    assert result.exit_code == 2
+    assert "No such command 'frobnicate'." in result.stderr and "Did you mean" not in \
+        result.stderr
+
+
+def test_no_color_turns_colour_off_even_when_forced_by_a_terminal(example_only, monkeypatch):
+    shutil.copy(FIXTURES / "seed-order-roster.yaml",
+                example_only / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+    coloured = CliRunner().invoke(cli, ["validate"], color=True)
+    assert "\x1b[" in coloured.stdout and "warning" in coloured.stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = CliRunner().invoke(cli, ["validate"], color=True)
+    assert "\x1b[" not in plain.stdout
+    assert plain.stdout == click.unstyle(coloured.stdout)
+
+
+def test_a_letter_and_its_roster_are_checked_once(example_only):
+    """What pre-commit passes when a commit touches both files: one letter, each problem once."""
+    shutil.copy(FIXTURES / "seed-order-roster.yaml",
+                example_only / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+    result = invoke("validate", f"letters/{EXAMPLE_SLUG}.yaml",
+                    f"signatories/{EXAMPLE_SLUG}.yaml", EXAMPLE_SLUG)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 1  # the one roster-order warning, not three
+    assert result.stderr == "1 letter(s) checked: 0 error(s), 1 warning(s)\n"
+
+
+@pytest.mark.parametrize("args", [("validate",), ("fmt",), ("links",), ("diff",),
+                                  ("render", "x"), ("sign", "list", "x"), ("archive", "x")])
+def test_every_command_says_no_workspace_the_same_way(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert "no workspace here (no letters/ directory in this directory or above); run inside " \
+           "a workspace or `undersigned init DIR`" in error
+    assert result.exception is None or isinstance(result.exception, SystemExit)

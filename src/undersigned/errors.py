@@ -15,6 +15,21 @@ class WorkspaceError(UndersignedError):
     """Raised when no workspace, letter or roster can be found where one was asked for."""
 
 
+NO_WORKSPACE = "no workspace here (no letters/ directory in this directory or above)"
+
+
+class NoWorkspaceError(WorkspaceError):
+    """Raised when a command needs a workspace and there is none around the current directory.
+
+    The one "no workspace" error: every command reports it the same way, as a usage error
+    (exit status 2).
+    """
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or f"{NO_WORKSPACE}; run inside a workspace or "
+                                    "`undersigned init DIR`")
+
+
 class LoadError(UndersignedError):
     """Raised when a file cannot be read as YAML at all; carries the problems found."""
 
@@ -37,3 +52,32 @@ class TemplateError(UndersignedError):
 
 class RosterError(UndersignedError):
     """Raised when a roster operation is refused (duplicate, invalid input); nothing written."""
+
+
+class FormatError(UndersignedError):
+    """Raised when a file cannot be put in the canonical layout without changing its meaning
+    or losing a comment; nothing is written."""
+
+
+class GitError(UndersignedError):
+    """Raised when git is missing or a git command fails for a reason we cannot name better."""
+
+
+class NotARepositoryError(GitError):
+    """Raised when the workspace is not inside a git repository, so there are no revisions."""
+
+
+class UnknownRevisionError(GitError):
+    """Raised when a revision (branch, tag, commit, `A...B`) does not name a commit here."""
+
+
+class DocxError(UndersignedError):
+    """Raised when the reference document cannot be read as a Word document."""
+
+
+class PdfUnavailableError(UndersignedError):
+    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
+
+
+class SnapshotError(UndersignedError):
+    """Raised when a source's text cannot be fetched, read or extracted; says what to do."""

@@ -8,17 +8,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import TemplateError, UndersignedError
+from ..errors import PdfUnavailableError, TemplateError
 from ..format.inline import Span, Text
 from .env import make_environment, render_template
 from .prepare import NoteCall, Prepared
 
 LINK_SCHEMES = ("http://", "https://")
 _SPACE = re.compile(r"\s+")
-
-
-class PdfUnavailableError(UndersignedError):
-    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
 
 
 def safe_href(href: str | None) -> str | None:

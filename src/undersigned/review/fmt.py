@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import LoadError, UndersignedError
+from ..errors import FormatError, LoadError
 from ..format import schema
 from ..format.yamlio import decode, parse_yaml, resolve_plain
 from ..gcpause import paused_gc
@@ -24,11 +24,6 @@ BLOCK_ORDER = ("id", "paragraph", "heading", "quote", "list", "ordered")
 SIGNATURES_ORDER = ("heading", "note", "sections", "group_by")
 AUTHOR_ORDER = ("name", "affiliation")
 ROSTER_ORDER = ("as_of", "signatories")
-
-
-class FormatError(UndersignedError):
-    """Raised when a file cannot be put in the canonical layout without changing its meaning
-    or losing a comment; nothing is written."""
 
 
 def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -661,3 +656,23 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     with paused_gc():  # a roster is tens of thousands of entries; see gcpause
         after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
     return Formatted(path, before, after)
+
+
+def reformat(path: Path, display: str | None = None, write: bool = True) -> Formatted:
+    """Format a file and, when `write` and its text changes, write it back atomically.
+
+    A roster is formatted under its lock, from reading to writing: `sign` commands edit
+    rosters under it, and an entry they add meanwhile would otherwise be lost.
+    """
+    import contextlib
+
+    from ..fileio import write_atomic
+    from ..roster.rosterfile import locked
+
+    lock = (locked(path.with_name(path.name.replace(".private.yaml", ".yaml")))
+            if write and path.parent.name == "signatories" else contextlib.nullcontext())
+    with lock:
+        result = format_file(path, display)
+        if write and result.changed:
+            write_atomic(path, result.after)
+    return result
