@@ -257,3 +257,37 @@ def test_every_command_says_no_workspace_the_same_way(tmp_path, monkeypatch, arg
     assert "no workspace here (no letters/ directory in this directory or above); run inside " \
            "a workspace or `undersigned init DIR`" in error
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+class _Dist:
+    """A stand-in for importlib.metadata's distribution of undersigned."""
+
+    def __init__(self, direct_url: str | None, version: str = "0.1.0"):
+        self.direct_url, self.version = direct_url, version
+
+    def read_text(self, name):
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(("direct_url", "expected"), [
+    (json.dumps({"url": "https://github.com/example/undersigned",
+                 "vcs_info": {"vcs": "git", "commit_id": "0123abcd" * 5}}),
+     "git+https://github.com/example/undersigned@" + "0123abcd" * 5),
+    (None, "undersigned==0.1.0"),  # from a package index
+    (json.dumps({"url": "file:///home/someone/undersigned", "dir_info": {"editable": True}}),
+     None),  # a local checkout: CI cannot fetch it
+])
+def test_init_pins_the_ci_install_to_where_this_copy_came_from(tmp_path, monkeypatch,
+                                                                 direct_url, expected):
+    from importlib import metadata
+
+    from ruamel.yaml import YAML
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: _Dist(direct_url))
+    assert invoke("init", str(tmp_path / "ws")).exit_code == 0
+    text = (tmp_path / "ws" / ".github" / "workflows" / "undersigned.yml").read_text()
+    steps = YAML(typ="safe").load(text)["jobs"]["undersigned"]["steps"]
+    (install,) = [s for s in steps if s.get("name") == "Install undersigned"]
+    assert install["env"]["REQUIREMENT"] == (
+        "${{ vars.UNDERSIGNED_REQUIREMENT || '%s' }}" % (expected or ""))
+    assert install["run"].startswith('pip install "${REQUIREMENT:?set the repository variable')

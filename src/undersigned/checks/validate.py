@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..format import schema
 from ..format.inline import FIELDS, links, note_refs
@@ -23,6 +22,7 @@ from ..format.model import (
     Source,
     TextPart,
 )
+from ..format.urls import url_problem
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
@@ -238,25 +238,13 @@ def _check_inline(letter: Letter, text: str, pos: Pos, called: set[str] | None) 
             out.append(pos.error("note-undefined", f"[^{key}] calls a footnote that is not under "
                                  f"'footnotes:'{_suggest(key, letter.footnotes)}"))
     for href in links(text):
-        if problem := _url_problem(href):
+        if problem := url_problem(href):
             out.append(pos.error("url-invalid", f"link '{href}' {problem}"))
     for name in re.findall(r"(?<!\\)\{([a-z_]+(?::[a-z]+)?)\}", text):
         if name not in FIELDS:
             out.append(pos.warning("inline-field", f"{{{name}}} is not a known field (known: "
                                    f"{', '.join(FIELDS)}); write \\{{ for a literal brace"))
     return out
-
-
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "is not a well-formed URL"
-    if parts.scheme not in ("http", "https"):
-        return "must start with https:// (or http://)"
-    if not parts.netloc or " " in url or "." not in parts.netloc.split(":")[0]:
-        return "has no valid host name; copy the address from the browser"
-    return None
 
 
 def _check_source(source, today: dt.date) -> list[Problem]:
@@ -270,7 +258,7 @@ def _check_source(source, today: dt.date) -> list[Problem]:
                 f"{where} ({source.type}) needs " + " or ".join(f"'{o}:'" for o in options)))
     for name in ("URL", "archived_url"):
         url = getattr(source, name)
-        if url and (problem := _url_problem(url)):
+        if url and (problem := url_problem(url)):
             out.append(source.field_pos[name].error("url-invalid", f"{name} of {where} {problem}"))
     if source.type == "un-document" and source.number and not UN_SYMBOL.match(source.number):
         out.append(source.field_pos["number"].error(

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from .. import __version__
 from ..fileio import write_atomic
@@ -86,7 +85,28 @@ def letter_links(letter: Letter) -> list[Link]:
             if hasattr(part, "text"):
                 out += [Link(url, part.pos, f"a link in footnote '{note.key}'")
                         for url in inline_links(part.text)]
-    return [link for link in out if urlsplit(link.url).scheme in ("http", "https")]
+    return [link for link in out if _scheme(link.url) in ("http", "https")]
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme as the HTTP client reads it ('' when it cannot read the URL)."""
+    import httpx
+
+    try:
+        return httpx.URL(url).scheme
+    except (httpx.InvalidURL, TypeError):
+        return ""
+
+
+def _host_key(url: str) -> str:
+    """Host and port as the HTTP client connects to them (IDNA-encoded): one queue each."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return url
+    return f"{parsed.raw_host.decode('ascii', 'replace')}:{parsed.port or ''}"
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -190,7 +210,7 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
 
         async def one(url: str) -> LinkResult:
             nonlocal done
-            host = per_host.setdefault(urlsplit(url).netloc.lower(), asyncio.Semaphore(PER_HOST))
+            host = per_host.setdefault(_host_key(url), asyncio.Semaphore(PER_HOST))
             async with overall, host:
                 result = await _check_one(client, url, opts)
             done += 1
@@ -265,9 +285,8 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if new_url and new_url != url:
         return LinkResult(url, MOVED, status, new_url, f"moved permanently to {new_url}",
                           reached=True)
-    parts = urlsplit(url)
-    if parts.scheme == "http":
-        secure = urlunsplit(("https", *parts[1:]))
+    if _scheme(url) == "http":
+        secure = "https" + url[len("http"):]
         got, _ = await _request(client, "HEAD", secure,
                                 Options(opts.timeout, 0, 0, opts.concurrency, opts.transport,
                                         opts.allow_private))
