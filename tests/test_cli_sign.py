@@ -246,6 +246,7 @@ def test_works_on_the_example_workspace(workspace):
 
 # --- 20 processes at once ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_twenty_concurrent_adds_leave_twenty_entries_and_a_valid_file(ws):
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     procs = [

@@ -11,10 +11,7 @@ import pytest
 
 from .conftest import EXAMPLE_SLUG, REPO
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("UNDERSIGNED_SLOW") != "1",
-    reason="builds and installs the package into a new venv; set UNDERSIGNED_SLOW=1 (CI does)",
-)
+pytestmark = pytest.mark.slow  # builds and installs the package into a new venv
 
 COMMANDS = ("init", "validate", "render", "schema")
 
