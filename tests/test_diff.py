@@ -422,3 +422,26 @@ def test_property_fast_roster_diff_equals_the_model_diff(a, b, moved):
     old = _roster(a, "2023-09-21")
     new = _roster(list(reversed(b)) if moved else b, "2023-09-22" if moved else "2023-09-21")
     compare(letter_a=None, letter_b=None, roster_a=old, roster_b=new)
+
+
+def test_a_roster_read_from_git_has_the_size_guard_of_a_roster_read_from_disk(monkeypatch):
+    """diff reads rosters as load_roster does: a large file outside the canonical layout is
+    refused (yaml-too-large) rather than handed to the slow parser."""
+    import pytest
+
+    from undersigned.errors import LoadError
+    from undersigned.format import load
+
+    text = "as_of: 2023-09-21\nsignatories: [" + ", ".join(
+        f"{{name: Org {n}, kind: organization, signed_on: 2023-09-21}}" for n in range(50)) + "]\n"
+    assert d.load_roster_text(text, "signatories/x.yaml", "x.yaml").signatories
+    monkeypatch.setattr(load, "MAX_SLOW_BYTES", 1000)
+    with pytest.raises(LoadError, match="yaml-too-large"):
+        d.load_roster_text(text, "signatories/x.yaml", "x.yaml")
+
+
+def test_a_withdrawal_is_read_as_a_value_not_found_as_a_substring():
+    assert d._block_value("  - name: A\n    status: withdrawn  # asked by email\n",
+                          "status") == "withdrawn"
+    assert d._block_value('  - name: A\n    status: "withdrawn"\n', "status") == "withdrawn"
+    assert d._block_value("  - name: A\n    via: 'status: withdrawn'\n", "status") is None

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from undersigned.errors import RosterError
 from undersigned.fileio import write_atomic
 from undersigned.format.model import Signatory
-from undersigned.format.yamlio import parse_yaml, scan_canonical_roster
+from undersigned.format.rosterlayout import scan_canonical_roster, write_scalar
+from undersigned.format.yamlio import parse_yaml
 from undersigned.roster import rosterfile
 from undersigned.roster.rosterfile import (
     RosterText,
     format_entry,
-    format_scalar,
     insert_entries,
     set_top,
     update_entry,
@@ -90,6 +90,14 @@ def added_lines(old: str, new: str) -> list[str]:
     ("Number #1", '"Number #1"'),
     ("- dash first", '"- dash first"'),
     ("true", '"true"'),
+    # YAML 1.1 readers (PyYAML, many editors and CI tools) take these for booleans, numbers
+    ("NO", '"NO"'),
+    ("Yes", '"Yes"'),
+    ("on", '"on"'),
+    ("y", '"y"'),
+    ("1:20", '"1:20"'),
+    (".inf", '".inf"'),
+    ("0x1F", '"0x1F"'),
     ("1984", '"1984"'),
     ("null", '"null"'),
     (" padded", '" padded"'),
@@ -101,8 +109,8 @@ def added_lines(old: str, new: str) -> list[str]:
     (False, "false"),
     (dt.date(2023, 9, 21), "2023-09-21"),
 ])
-def test_format_scalar_is_plain_only_when_safe(value, written):
-    assert format_scalar(value) == written
+def test_write_scalar_is_plain_only_when_safe(value, written):
+    assert write_scalar(value) == written
 
 
 def test_format_entry_is_the_documented_block():
@@ -123,7 +131,7 @@ def test_format_entry_is_the_documented_block():
 
 def test_a_lone_surrogate_is_refused():
     with pytest.raises(RosterError, match="surrogate"):
-        format_scalar("bad\ud800")
+        write_scalar("bad\ud800")
 
 
 text_st = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)

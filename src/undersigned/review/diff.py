@@ -15,9 +15,16 @@ from pathlib import Path
 from ..errors import LoadError, WorkspaceError
 from ..format import schema
 from ..format.inline import note_refs
-from ..format.load import build_letter, build_roster
+from ..format.load import build_letter, build_roster, parse_roster_text
 from ..format.model import Author, Block, Citation, Footnote, Letter, Roster, Signatory, TextPart
-from ..format.yamlio import decode, parse_yaml, scan_canonical_roster
+from ..format.rosterlayout import (
+    FIELD_LINE,
+    NotCanonical,
+    read_scalar,
+    roster_blocks,
+    scan_canonical_roster,
+)
+from ..format.yamlio import decode, parse_yaml
 from ..problems import Severity
 from ..roster.collation import identity_key, sort_key
 
@@ -696,9 +703,8 @@ def load_letter_text(text: str, path: str, display: str) -> Letter:
 
 
 def load_roster_text(text: str, path: str, display: str) -> Roster:
-    raw = scan_canonical_roster(text, display)
-    if raw is None:
-        raw = parse_yaml(text, display)
+    """Build a Roster from YAML text, read as `load_roster` reads a file (size guard included)."""
+    raw = parse_roster_text(text, display)
     roster, problems = build_roster(raw, Path(path), display)
     if roster is None:
         raise LoadError([p for p in problems if p.severity is Severity.ERROR] or problems)
@@ -724,29 +730,10 @@ def diff_texts(slug: str, old: TextSide, new: TextSide) -> LetterDiff:
     return _compare(slug, status, old_letter, new_letter, roster, endorsed)
 
 
-_SIGNATORIES = re.compile(r"^signatories:[ \t]*(?:#.*)?$", re.M)
-_TOP_LEVEL = re.compile(r"\n[^ \n\r#]")
-
-
-def _roster_blocks(text: str) -> tuple[str, list[str]] | None:
-    """(header, entry blocks) of a roster in the canonical layout, or None for any other."""
-    m = _SIGNATORIES.search(text)
-    if m is None:
-        return None
-    rest = text[m.end():]
-    if _TOP_LEVEL.search(rest):
-        return None
-    chunks = rest.split("\n  - ")
-    if chunks[0].strip() and not all(
-            not line.strip() or line.lstrip().startswith("#") for line in chunks[0].split("\n")):
-        return None
-    return text[:m.end()], ["  - " + c.rstrip() for c in chunks[1:]]
-
-
 def _diff_roster_texts(old: TextSide, new: TextSide, path: str
                        ) -> tuple[RosterChanges, Callable[[str], int]]:
-    a = _roster_blocks(old.roster_text) if old.roster_text is not None else ("", [])
-    b = _roster_blocks(new.roster_text) if new.roster_text is not None else ("", [])
+    a = roster_blocks(old.roster_text) if old.roster_text is not None else ("", [])
+    b = roster_blocks(new.roster_text) if new.roster_text is not None else ("", [])
     if a is not None and b is not None:
         counts_a, counts_b = Counter(a[1]), Counter(b[1])
         gone = _leftover(a[1], counts_a - counts_b)
@@ -762,7 +749,7 @@ def _diff_roster_texts(old: TextSide, new: TextSide, path: str
             blocks_b = b[1]
 
             def endorsed(fp: str) -> int:
-                return sum(fp in block and "\n    status: withdrawn" not in block
+                return sum(fp in block and _block_value(block, "status") != "withdrawn"
                            for block in blocks_b)
 
             return out, endorsed
@@ -777,6 +764,18 @@ def _diff_roster_texts(old: TextSide, new: TextSide, path: str
         return sum(s.endorsed == fp and s.status != "withdrawn" for s in new_roster.signatories)
 
     return diff_rosters(old_roster, new_roster), endorsed_full
+
+
+def _block_value(block: str, key: str):
+    """The value of one field of an entry block in the canonical layout (None if absent)."""
+    for line in block.split("\n"):
+        m = FIELD_LINE.match(line)
+        if m and m.group(2) == key:
+            try:
+                return read_scalar(m.group(3))
+            except NotCanonical:
+                return None
+    return None
 
 
 def _leftover(blocks: list[str], extra: Counter) -> list[str]:
@@ -806,10 +805,7 @@ def _parse_blocks(blocks: list[str], path: str, display: str) -> list[Signatory]
 def _header_as_of(header: str, path: str, display: str) -> dt.date | None:
     if not header:
         return None
-    raw = scan_canonical_roster(header + "\n", display)
-    if raw is None:
-        raw = parse_yaml(header + "\n", display)
-    roster, _ = build_roster(raw, Path(path), display)
+    roster, _ = build_roster(parse_roster_text(header + "\n", display), Path(path), display)
     return roster.as_of if roster else None
 
 

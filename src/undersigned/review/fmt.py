@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError, LoadError
 from ..format import schema
+from ..format.rosterlayout import _unsafe, plain_ok, plainly_laid_out
 from ..format.yamlio import decode, parse_yaml, resolve_plain
 from ..gcpause import paused_gc
 
@@ -57,32 +57,6 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 # --- scalars ------------------------------------------------------------------------------------
-
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-# Plain words that some YAML reader (1.1 or 1.2) would not read as text: keep them quoted.
-_TYPED = re.compile(
-    r"(?:y|n|yes|no|on|off|true|false|null|~|<<|=)"
-    r"|[-+]?\.(?:inf|nan)"
-    r"|[-+]?0[xob][0-9a-f_]+"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-    r"|[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:e[-+]?[0-9]+)?",
-    re.IGNORECASE,
-)
-
-
-def _unsafe(c: str) -> bool:
-    """Characters that cannot stand unescaped in a YAML scalar."""
-    return unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufeff\ufffe\uffff"
-
-
-def plain_ok(s: str) -> bool:
-    """True when `s` can be written unquoted and reads back as the same text everywhere."""
-    if not s or s != s.strip() or s[0] in _INDICATORS or s.startswith("..."):
-        return False
-    if ": " in s or " #" in s or s.endswith(":") or any(_unsafe(c) for c in s):
-        return False
-    return isinstance(resolve_plain(s), str) and not _TYPED.fullmatch(s)
-
 
 def _literal_ok(s: str) -> bool:
     if "\t" in s or any(_unsafe(c) for c in s if c != "\n"):
@@ -553,7 +527,7 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
     canonical = _roster_writer()
     if canonical is not None:
         out = canonical(text, display)
-        if out != text and not _plainly_laid_out(text):
+        if out != text and not plainly_laid_out(text):
             # a hand-formatted roster takes the writer's slower path: prove it kept everything
             # (cheap next to reading such a file at all)
             _check_same(parse_document(text, display), out, display, "roster")
@@ -564,18 +538,6 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
     if out != text:
         _check_same(doc, out, display, "roster")
     return out
-
-
-# A line outside the canonical roster layout: not blank, not a comment, and not a top-level
-# key, an entry's first line or a field whose value (if any) stays on its line.
-_NOT_CANONICAL_LINE = re.compile(
-    r"^(?!$| *#|(?:  - |    )?[A-Za-z_][\w-]*:(?:$|[ \t]*#|[ \t]+[^|>\[{&*!\s#]))", re.M)
-
-
-def _plainly_laid_out(text: str) -> bool:
-    """True when every line is in the roster's canonical one-line-per-field layout (a quick
-    look: the loader decides exactly, this only picks which files to double-check)."""
-    return not _NOT_CANONICAL_LINE.search(text)
 
 
 def _roster_writer():

@@ -17,6 +17,7 @@ from ..errors import RosterError
 from ..fileio import write_atomic
 from ..format.load import load_letter, load_roster
 from ..format.model import Citation, Letter, Signatory
+from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..textsafety import from_spreadsheet
 from ..workspace import roster_path
@@ -368,15 +369,13 @@ def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
         for e in doc.entries:
             e.values.update({k: e.raw[k] for k in fields if k in e.raw})
         return
-    pattern = re.compile(r"^(  - |    )(" + "|".join(map(re.escape, fields))
-                         + r"):(?: (.*?))? *(?=\r?$)", re.M)
     items = [e.item for e in doc.entries]
     import bisect
 
-    from ..format.yamlio import _scalar
-    for m in pattern.finditer(doc.text, items[0] if items else len(doc.text)):
+    from ..format.rosterlayout import field_lines, read_scalar
+    for m in field_lines(fields).finditer(doc.text, items[0] if items else len(doc.text)):
         i = bisect.bisect_right(items, m.start()) - 1
-        doc.entries[i].values.setdefault(m.group(2), _scalar(m.group(3)))
+        doc.entries[i].values.setdefault(m.group(2), read_scalar(m.group(3)))
 
 
 def _entry_value(doc: RosterText, i: int, key: str):
@@ -503,7 +502,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
 
 
 def _line_of_name(text: str, name: str) -> int:
-    needle = f"  - name: {rosterfile.format_scalar(name)}"
+    needle = f"  - name: {write_scalar(name)}"
     at = text.find(needle + "\n")
     if at < 0:
         at = text.find(needle)

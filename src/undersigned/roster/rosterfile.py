@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import datetime as dt
 import os
 import re
 import sys
@@ -15,68 +14,22 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..format.model import Signatory
-from ..format.yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
-from .collation import sort_key
-
-# The order in which `format_entry` writes fields; an edit inserts a missing field at its place
-# in this order, and leaves the order of fields already in the file alone.
-FIELD_ORDER = (
-    "name", "kind", "title", "sort_as", "country", "signed_on", "status", "withdrawn_on",
-    "withdrawal_reason", "named", "via", "endorsed", "email", "consent",
+from ..format.rosterlayout import (
+    FIELD_ORDER,
+    FIELD_PREFIX,
+    ITEM_PREFIX,
+    ITEM_START,
+    KEY_LINE,
+    NOT_CANONICAL,
+    ORDER_LINE,
+    PLAIN_WORDS,
+    TOP_LINE,
+    NotCanonical,
+    read_scalar,
+    write_scalar,
 )
-ITEM_PREFIX = "  - "
-FIELD_PREFIX = "    "
-
-_PLAIN_BAD_START = set("[]{}>|*&!%@`\"'#,?:-~ ")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-# --- scalars ----------------------------------------------------------------------------------
-
-def _plain_is_safe(text: str) -> bool:
-    """True when `text` written unquoted reads back as the same string in YAML and the scanner."""
-    if not text or text[0] in _PLAIN_BAD_START or text != text.strip():
-        return False
-    if ": " in text or " #" in text or text.endswith(":") or not text.isprintable():
-        return False
-    return resolve_plain(text) == text and isinstance(resolve_plain(text), str)
-
-
-def _quote(text: str) -> str:
-    """A double-quoted scalar that YAML and JSON read alike: only JSON escapes, BMP only."""
-    if _SURROGATE.search(text):
-        raise RosterError(f"text {text!r} holds a lone surrogate; it cannot be saved")
-    out = ['"']
-    for ch in text:
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch.isprintable() or ch == " " or ord(ch) > 0xFFFF:
-            # Characters beyond the BMP are written as they are: JSON would need surrogate
-            # pairs there, which YAML reads differently.
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    out.append('"')
-    return "".join(out)
-
-
-def format_scalar(value) -> str:
-    """One value as it appears after `key: ` in the canonical layout."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return repr(value)
-    if not isinstance(value, str):
-        raise RosterError(f"a roster field must be a single value, not {type(value).__name__}")
-    return value if _plain_is_safe(value) else _quote(value)
+from ..format.yamlio import RawList, RawMap, parse_yaml
+from .collation import sort_key
 
 
 def entry_fields(sig: Signatory) -> dict:
@@ -100,28 +53,11 @@ def format_entry(sig: Signatory | dict) -> str:
     lines = []
     for i, (key, value) in enumerate(fields.items()):
         prefix = ITEM_PREFIX if i == 0 else FIELD_PREFIX
-        lines.append(f"{prefix}{key}: {format_scalar(value)}\n")
+        lines.append(f"{prefix}{key}: {write_scalar(value)}\n")
     return "".join(lines)
 
 
 # --- the index of a roster text -----------------------------------------------------------------
-
-# A line outside the canonical layout: not an entry line, a field line, a comment, a blank, or a
-# top-level key.
-# A line outside the canonical layout: not an entry line, a field line, a comment, a blank, or a
-# top-level key. Patterns start with a newline rather than `^` under re.M: the engine then
-# jumps from newline to newline, which is several times faster on a 10 MB roster.
-_NOT_CANONICAL = re.compile(
-    r"\n(?!  - [A-Za-z_][\w-]*:(?: |\r?\n|\r?\Z)|    [A-Za-z_][\w-]*:(?: |\r?\n|\r?\Z)"
-    r"| *#| *\r?\n| *\Z|[A-Za-z_][\w-]*:(?: |\r?\n|\r?\Z))")
-_TOP_LINE = re.compile(r"^([A-Za-z_][\w-]*):(?: +(.*?))? *(?=\r?$)", re.M)
-_ITEM_START = re.compile(r"\n  - ")
-# The lines the index needs from each entry: its first line, and its name, kind and sort_as.
-_ENTRY_LINE = re.compile(
-    r"\n(?:(  - )([A-Za-z_][\w-]*)|    (name|kind|sort_as)):(?: (.*?))? *(?=\r?\n|\r?\Z)")
-_PLAIN_WORDS = {"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"}
-_KEY_LINE = re.compile(r" *(?:- )?([A-Za-z_][\w-]*):(?: (.*?))? *\Z")
-
 
 @dataclass
 class Entry:
@@ -161,7 +97,7 @@ class RosterText:
         self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"
         self.top: dict[str, tuple[int, int, str | None]] = {}  # key → (start, end, raw value)
         self.entries: list[Entry] = []
-        self.parsed = parse or _NOT_CANONICAL.search("\n" + text) is not None
+        self.parsed = parse or NOT_CANONICAL.search("\n" + text) is not None
         if not self.parsed:
             try:
                 self._index_canonical()
@@ -174,7 +110,7 @@ class RosterText:
     # -- building the index
 
     def _index_canonical(self) -> None:
-        for m in _TOP_LINE.finditer(self.text):
+        for m in TOP_LINE.finditer(self.text):
             if m.group(1) in self.top:
                 raise NotCanonical
             self.top[m.group(1)] = (m.start(), m.end(), m.group(2))
@@ -185,11 +121,11 @@ class RosterText:
         text = self.text
         # One C-level pass for the entries' offsets and one for the lines that order them;
         # positions are needed only for the few entries an edit touches.
-        offsets = [m.start() + 1 for m in _ITEM_START.finditer(text, begin - 1, end)]
+        offsets = [m.start() + 1 for m in ITEM_START.finditer(text, begin - 1, end)]
         entries = self.entries
         values: dict | None = None
-        scalar, words = _scalar, _PLAIN_WORDS
-        for item, key, field_key, raw in _ENTRY_LINE.findall(text, begin - 1, end):
+        scalar, words = read_scalar, PLAIN_WORDS
+        for item, key, field_key, raw in ORDER_LINE.findall(text, begin - 1, end):
             if item:
                 values = {}
                 entries.append(Entry(offsets[len(entries)] if len(entries) < len(offsets)
@@ -364,7 +300,7 @@ class RosterText:
         while pos < end:
             line_end = min(self._next_line(pos), end)
             line = self.text[pos:line_end].rstrip("\r\n")
-            m = _KEY_LINE.match(line)
+            m = KEY_LINE.match(line)
             key = m.group(1) if m and not line.lstrip().startswith("#") else None
             if key_lines is not None and n not in key_lines:
                 key = None
@@ -379,8 +315,8 @@ class RosterText:
         out = {}
         for key, s, e in self.fields(i):
             if key is not None:
-                m = _KEY_LINE.match(self.text[s:e].rstrip("\r\n"))
-                out[key] = _scalar(m.group(2))
+                m = KEY_LINE.match(self.text[s:e].rstrip("\r\n"))
+                out[key] = read_scalar(m.group(2))
         return out
 
     def indent(self) -> int:
@@ -475,7 +411,7 @@ def insert_entries(doc: RosterText, sigs: list[Signatory],
 def set_top(text: str, key: str, value, newline: str = "\n") -> str:
     """`text` with the top-level line `key: value` replaced (keeping a trailing comment) or,
     when missing, inserted before `signatories:`."""
-    line = f"{key}: {format_scalar(value)}"
+    line = f"{key}: {write_scalar(value)}"
     m = re.search(rf"^{re.escape(key)}:(?: (.*?))? *(?=\r?$)", text, re.M)
     if m:
         return text[:m.start()] + line + _comment_of(m.group(1)) + text[m.end():]
@@ -537,10 +473,10 @@ def _entry_edits(doc: RosterText, i: int, changes: dict) -> list[tuple[int, int,
             old = text[s:e]
             single = old.count("\n") <= 1
             prefix = item_prefix if s == owned[0][1] else field_prefix
-            m = _KEY_LINE.match(old.rstrip("\r\n"))
+            m = KEY_LINE.match(old.rstrip("\r\n"))
             comment = _comment_of(m.group(2)) if single and m else ""
             ending = nl if old.endswith("\n") else ""
-            edits.append((s, e, f"{prefix}{key}: {format_scalar(value)}{comment}{ending}"))
+            edits.append((s, e, f"{prefix}{key}: {write_scalar(value)}{comment}{ending}"))
     new_keys = [k for k in changes if k not in present and changes[k] is not None]
     rank = {k: n for n, k in enumerate(FIELD_ORDER)}
     inserts: dict[int, list[str]] = {}
@@ -550,7 +486,7 @@ def _entry_edits(doc: RosterText, i: int, changes: dict) -> list[tuple[int, int,
         if rank.get(anchor[0], -1) < 0:
             anchor = owned[-1]
         inserts.setdefault(anchor[2], []).append(
-            f"{field_prefix}{key}: {format_scalar(changes[key])}{nl}")
+            f"{field_prefix}{key}: {write_scalar(changes[key])}{nl}")
     for at, new in inserts.items():
         lead = "" if text[:at].endswith("\n") else nl
         edits.append((at, at, lead + "".join(new)))
@@ -656,7 +592,7 @@ def _reads_as(raw: str, value) -> bool:
     """True when `raw` (a value with any trailing comment) is a one-line scalar that the fast
     reader and the YAML parser both read as `value`."""
     try:
-        got = _scalar(raw)
+        got = read_scalar(raw)
     except NotCanonical:
         return False
     return type(got) is type(value) and got == value
@@ -698,13 +634,13 @@ def _canonical_body(doc: RosterText, i: int, values: dict) -> str:
         value = _single(doc, i, key, values.get(key))
         prefix = ITEM_PREFIX if first else FIELD_PREFIX
         first = False
-        m = _KEY_LINE.match(line)
+        m = KEY_LINE.match(line)
         raw = m.group(2) if m else None
         if raw and _reads_as(raw, value):  # already one canonical line: keep its quoting
             out.append(f"{prefix}{key}: {raw}\n")
             continue
         comment = _comment_of(raw) if raw else ""
-        out.append(f"{prefix}{key}: {format_scalar(value)}{comment}\n")
+        out.append(f"{prefix}{key}: {write_scalar(value)}{comment}\n")
     return "".join(out)
 
 # --- locked, atomic writes -----------------------------------------------------------------------
