@@ -353,3 +353,22 @@ def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
         assert not free()
         raise RuntimeError
     assert free()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+       | st.sampled_from(["NO", "Yes", "off", "Y", "~", "1:20", "0o17", "-.inf", "e5", "_",
+                          "2023-09-21x", "null", "Norway", "it's", "#1", "a: b"]))
+def test_what_write_scalar_writes_every_reader_reads_back(value):
+    """PyYAML (YAML 1.1), ruamel.yaml (1.2) and our line scanner read the written value back as
+    the same string. (An ISO date is written plain on purpose: in a roster it is a date.)"""
+    import yaml
+    from ruamel.yaml import YAML
+
+    from undersigned.format.rosterlayout import read_scalar
+
+    written = write_scalar(value)
+    text = f"as_of: 2023-09-21\nsignatories:\n  - name: {written}\n    kind: individual\n"
+    assert yaml.safe_load(text)["signatories"][0]["name"] == value
+    assert YAML(typ="safe", pure=True).load(text)["signatories"][0]["name"] == value
+    assert read_scalar(written) == value

@@ -241,7 +241,7 @@ _TYPED = re.compile(
 
 
 # The characters a _TYPED word can start with: most text skips the regular expression.
-_TYPED_START = frozenset("yYnNoOtTfF~<=.+-0123456789")
+_TYPED_START = frozenset("yYnNoOtTfFeE_~<=.+-0123456789")
 
 
 def _unsafe(c: str) -> bool:
