@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from undersigned.errors import RosterError
 from undersigned.format.load import load_letter, load_roster
 from undersigned.format.model import Signatory
+from undersigned.roster import matching as M
 from undersigned.roster import operations as R
 from undersigned.roster.collation import identity_key, identity_keys
 from undersigned.roster.rosterfile import RosterText
@@ -544,14 +545,31 @@ def test_identity_keys_examples():
 def test_similar_pairs_finds_typos_at_either_end():
     keys = ["amnesty international", "human rights watch", "humen rights watch", "zeta",
             "amnesty internationl"]
-    found = R.similar_pairs(keys, [2, 4], 90, 6)
+    found = M.similar_pairs(keys, [2, 4], 90, 6)
     assert found[2][0] == 1 and found[4][0] == 0
 
 
 def test_numbered_names_are_not_suspected_duplicates_at_the_door():
     """'Local 12' and 'Local 13' are two signatories, as the validator also holds."""
-    from undersigned.roster.operations import NameIndex
+    from undersigned.roster.matching import NameIndex
 
     index = NameIndex(["Teachers Union Local 12"], lambda i: i + 1)
     assert index.similar("Teachers Union Local 13") == []
     assert index.similar("Teachers Union Locall 12")  # a typo is still caught
+
+
+def test_the_one_neighbour_scan_pairs_names_near_in_either_order():
+    keys = ["anna smith", "anna smyth", "bob jones", "zed annasmith", "carl smith"]
+    pairs = {tuple(sorted(p)) for p in M.neighbour_pairs(keys, 1)}
+    assert (0, 1) in pairs  # neighbours as written
+    assert (0, 4) in pairs  # "htims anna" and "htims lrac": neighbours reversed
+    around = set(M.neighbour_pairs(keys, 1, only=[2]))
+    assert around and all(2 in p for p in around)
+
+
+def test_validate_and_sign_share_the_scan_and_its_thresholds():
+    from undersigned.checks import validate
+
+    assert validate.neighbour_pairs is M.neighbour_pairs
+    assert (validate.FUZZY_THRESHOLD, validate.FUZZY_WINDOW) == (M.FUZZY_THRESHOLD,
+                                                                  M.FUZZY_WINDOW)

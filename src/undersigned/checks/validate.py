@@ -26,6 +26,7 @@ from ..format.urls import url_problem
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
+from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, neighbour_pairs
 from ..textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
 from ..workspace import display_path, roster_path
 
@@ -35,8 +36,6 @@ UN_SYMBOL = re.compile(
     r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?"  # the organ: A, S, E, CAT, CEDAW, E/CN.4 …
     r"(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\((?:[0-9]{4}|[IVXLC]+)\))?)+\Z"  # /25/CRP.1
 )
-FUZZY_THRESHOLD = 90
-FUZZY_WINDOW = 6
 
 RULES = {
     # loader
@@ -367,25 +366,19 @@ def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[
     # which finds typos anywhere in a name without comparing all pairs.
     reported: set[tuple[int, int]] = set()
     out += _check_lookalikes(live, keys, reported)
-    orders = (
-        sorted(range(len(live)), key=lambda i: keys[i]),
-        sorted(range(len(live)), key=lambda i: keys[i][::-1]),
-    )
-    for order in orders:
-        for pos, i in enumerate(order):
-            for j in order[pos + 1: pos + 1 + FUZZY_WINDOW]:
-                a, b = (i, j) if i < j else (j, i)
-                if keys[a] == keys[b] or (a, b) in reported:
-                    continue
-                if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
-                        not numbers_differ(keys[a], keys[b]):
-                    reported.add((a, b))
-                    first, second = live[a], live[b]
-                    out.append(second.pos.warning(
-                        "roster-near-duplicate",
-                        f"'{second.name}' looks like '{first.name}' (line {first.pos.line}); "
-                        "if they are the same signatory, delete one",
-                    ))
+    for i, j in neighbour_pairs(keys, FUZZY_WINDOW):
+        a, b = (i, j) if i < j else (j, i)
+        if keys[a] == keys[b] or (a, b) in reported:
+            continue
+        if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
+                not numbers_differ(keys[a], keys[b]):
+            reported.add((a, b))
+            first, second = live[a], live[b]
+            out.append(second.pos.warning(
+                "roster-near-duplicate",
+                f"'{second.name}' looks like '{first.name}' (line {first.pos.line}); "
+                "if they are the same signatory, delete one",
+            ))
     return out
 
 

@@ -22,7 +22,8 @@ from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..textsafety import from_spreadsheet
 from ..workspace import roster_path
 from . import rosterfile
-from .collation import acronym_of, fold, identity_key, identity_keys, numbers_differ
+from .collation import acronym_of, fold, identity_key
+from .matching import Match, NameIndex, look_key, similar_pairs
 from .rosterfile import RosterText, locked
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
@@ -200,123 +201,6 @@ def kind_of(value: str) -> str:
     if kind not in SIGNATORY_KINDS:
         raise RosterError(f"kind '{value}' is not one of: {', '.join(SIGNATORY_KINDS)}")
     return kind
-
-
-@dataclass
-class Match:
-    """An existing entry that a new name may duplicate."""
-
-    name: str
-    line: int
-    how: str  # same | acronym | similar
-    withdrawn: bool = False
-    score: float = 100.0
-    in_csv: bool = False  # the match is an earlier row of the file being imported
-
-    def describe(self) -> str:
-        what = {"same": "is the same signatory as",
-                "acronym": "may be the same as (acronym)",
-                "similar": f"looks like ({self.score:.0f}% similar)",
-                "lookalike": "looks the same, but for invisible or look-alike letters, as"
-                }[self.how]
-        status = ", withdrawn" if self.withdrawn else ""
-        where = "CSV line" if self.in_csv else "line"
-        return f"{what} '{self.name}' ({where} {self.line}{status})"
-
-
-def look_key(name: str) -> str:
-    """The identity key of what a name looks like (see `textsafety.skeleton`)."""
-    from ..textsafety import skeleton
-
-    return identity_key(skeleton(name))
-
-
-def _thresholds() -> tuple[int, int]:
-    from ..checks.validate import FUZZY_THRESHOLD, FUZZY_WINDOW
-
-    return FUZZY_THRESHOLD, FUZZY_WINDOW
-
-
-class NameIndex:
-    """The names of a roster under the validator's matching rules, for checks at the door.
-
-    Exact: `identity_key` (case, accents, punctuation, spacing, a parenthesised part). Acronym:
-    one name is the other's acronym in parentheses (`acronym_of`). Similar: rapidfuzz ratio of
-    the identity keys at the validator's threshold.
-    """
-
-    def __init__(self, names: list[str], lines: Callable[[int], int],
-                 withdrawn: Callable[[int], bool] = lambda i: False):
-        self.names = names
-        self.keys = identity_keys(names)
-        self.exact: dict[str, int] = {}
-        for i, k in enumerate(self.keys):
-            self.exact.setdefault(k, i)
-        self.acronyms: dict[str, int] = {}
-        for i, n in enumerate(names):
-            if "(" in n and (a := acronym_of(n)):
-                self.acronyms.setdefault(a, i)
-        self._line = lines
-        self._withdrawn = withdrawn
-        # What each name looks like (invisible characters dropped, Cyrillic and Greek
-        # look-alikes made Latin): "Humаn Rights Watch" with a Cyrillic "а" is caught.
-        self.looks: dict[str, int] = {}
-        for i, n in enumerate(names):
-            self.looks.setdefault(self.keys[i] if n.isascii() else look_key(n), i)
-
-    def _match(self, i: int, how: str, score: float = 100.0) -> Match:
-        return Match(self.names[i], self._line(i), how, self._withdrawn(i), score)
-
-    def exact_match(self, name: str) -> Match | None:
-        i = self.exact.get(identity_key(name))
-        return None if i is None else self._match(i, "same")
-
-    def similar(self, name: str, exclude: int | None = None) -> list[Match]:
-        """Acronym and fuzzy matches of one name against every entry (one C-speed pass)."""
-        from rapidfuzz import fuzz, process
-
-        threshold, _ = _thresholds()
-        key = identity_key(name)
-        found: dict[int, Match] = {}
-        if (i := self.acronyms.get(key)) is not None and i != exclude:
-            found[i] = self._match(i, "acronym")
-        if (a := acronym_of(name)) and (i := self.exact.get(a)) is not None and i != exclude:
-            found[i] = self._match(i, "acronym")
-        look = key if name.isascii() else look_key(name)
-        if (i := self.looks.get(look)) is not None and i != exclude and self.keys[i] != key:
-            found[i] = self._match(i, "lookalike")
-        for _, score, i in process.extract(key, self.keys, scorer=fuzz.ratio, limit=5,
-                                           score_cutoff=threshold):
-            if i not in found and i != exclude and self.keys[i] != key \
-                    and not numbers_differ(key, self.keys[i]):
-                found[i] = self._match(i, "similar", score)
-        return list(found.values())
-
-
-def similar_pairs(keys: list[str], only: Iterable[int], threshold: int, window: int
-                  ) -> dict[int, tuple[int, float]]:
-    """For each index in `only`, the most similar other key among its neighbours.
-
-    Like the validator's scan: keys are sorted as written and reversed, and each is compared
-    with `window` neighbours on each side — typos anywhere in a name are found without
-    comparing all pairs.
-    """
-    from rapidfuzz import fuzz
-
-    wanted = set(only)
-    best: dict[int, tuple[int, float]] = {}
-    for order in (sorted(range(len(keys)), key=lambda i: keys[i]),
-                  sorted(range(len(keys)), key=lambda i: keys[i][::-1])):
-        where = {i: p for p, i in enumerate(order) if i in wanted}
-        for i, p in where.items():
-            for j in order[max(0, p - window): p + window + 1]:
-                if j == i or keys[j] == keys[i]:
-                    continue
-                score = fuzz.ratio(keys[i], keys[j], score_cutoff=threshold)
-                if score and score > best.get(i, (None, 0.0))[1] \
-                        and not numbers_differ(keys[i], keys[j]):
-                    best[i] = (j, score)
-    return best
 
 
 # --- opening a roster for an edit --------------------------------------------------------------
@@ -1119,7 +1003,6 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
     with locked(paths.roster):
         roster = _Open(paths)
         index = roster.names()
-        threshold, window = _thresholds()
         seen: dict[str, Candidate] = {}
         fresh: list[Candidate] = []
         answers: dict[int, dict] = {}  # with `update`: each present entry's latest answers
@@ -1144,7 +1027,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         # comparing all pairs.
         keys = index.keys + [identity_key(c.signatory.name) for c in fresh]
         base = len(index.keys)
-        near = similar_pairs(keys, range(base, len(keys)), threshold, window)
+        near = similar_pairs(keys, range(base, len(keys)))
         for n, cand in enumerate(fresh):
             match = None
             name = cand.signatory.name
