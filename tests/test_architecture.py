@@ -13,12 +13,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "undersigned"
 STAGES = [
     {"_version", "errors", "problems", "fileio", "gcpause", "textsafety", "workspace"},
     {"format"},
-    {"roster", "scaffold"},
+    {"roster"},
     {"sources"},
     {"checks"},
     {"review"},
     {"render"},
-    {"commands", "cli", "__main__", "__init__"},
+    {"commands", "cli", "scaffold", "__main__", "__init__"},
 ]
 STAGE = {name: n for n, names in enumerate(STAGES) for name in names}
 
