@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..format import schema
+from ..format.dates import first_day, last_day
 from ..format.inline import FIELDS, links, note_refs
 from ..format.load import load_letter, load_roster
 from ..format.model import (
@@ -14,6 +15,7 @@ from ..format.model import (
     Citation,
     Footnote,
     Letter,
+    LinkPart,
     Party,
     Roster,
     Section,
@@ -67,6 +69,9 @@ RULES = {
     "un-symbol": "A UN document symbol is malformed.",
     "date-format": "A date pattern shows no year.",
     "inline-field": "An unknown {field} in the text (warning).",
+    "citation-style": "The citation style the letter names cannot be found or read.",
+    "style-field-unprinted": "A source field the chosen citation style does not print (warning).",
+    "markup-unrendered": "Markup in a note that no output can render (warning).",
     # letter
     "letter-addressee": "A letter has no addressee.",
     "letter-date": "A letter has no date.",
@@ -180,6 +185,15 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
     cited: set[str] = set()
     for note in letter.footnotes.values():
         for part in note.parts:
+            out += _check_markup(note, part)
+            if isinstance(part, LinkPart):
+                if problem := url_problem(part.link):
+                    out.append(part.field_pos.get("link", part.pos).error(
+                        "url-invalid", f"link in footnote '{note.key}' {problem}"))
+                if part.text:
+                    out += _check_inline(letter, part.text, part.field_pos.get("text", part.pos),
+                                         None)
+                continue
             if hasattr(part, "cite"):
                 cited.add(part.cite)
                 if part.cite not in letter.sources:
@@ -197,6 +211,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
                                           "cite it in a footnote or delete it"))
         out += _check_source(source, today)
 
+    out += _check_citation_style(letter)
     if not any(t in letter.date_format for t in ("YY",)):
         out.append(letter.field_pos.get("date_format", letter.pos).error(
             "date-format", f"date_format '{letter.date_format}' shows no year; use e.g. "
@@ -214,6 +229,59 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
             out.append(letter.pos.error("letter-salutation", "a letter needs 'salutation:' such "
                                         "as 'Dear …,' or 'To Whom It May Concern:'"))
     out += check_text(letter)
+    return out
+
+
+def _check_citation_style(letter: Letter) -> list[Problem]:
+    """Rules citation-style (the style cannot be loaded) and style-field-unprinted."""
+    from ..render.citations import CitationStyleError, style_for_letter, style_problems
+
+    try:
+        style = style_for_letter(letter)
+    except CitationStyleError as e:
+        if e.problems:
+            return e.problems
+        pos = letter.field_pos.get("citations", letter.pos)
+        where = "" if letter.citation_style else " (the workspace default, in undersigned.yaml)"
+        return [pos.error("citation-style", f"{e}{where}")]
+    return style_problems(style, letter.sources)
+
+
+# Markup that looks meant but that no output renders: HTML tags, _underscores_, and a `*`
+# that never closes (printed as an asterisk).
+_HTML_TAG = re.compile(r"</?(?:i|em|b|strong|u|sup|sub|span|a)\b[^>]*>", re.IGNORECASE)
+_UNDERSCORES = re.compile(r"(?<![\w\\])_[^_\s][^_]*_(?!\w)")
+
+
+def _check_markup(note: Footnote, part) -> list[Problem]:
+    """Rule markup-unrendered: prefix, suffix, pinpoint of a citation; text of a part."""
+    from ..format.inline import Text as TextNode
+    from ..format.inline import parse_inline
+
+    fields = ("prefix", "suffix", "pinpoint") if isinstance(part, Citation) else ("text",)
+    out: list[Problem] = []
+    for name in fields:
+        value = getattr(part, name, None)
+        if not value:
+            continue
+        pos = part.pos if isinstance(part, TextPart) else part.field_pos.get(name, part.pos)
+        found = None
+        if m := _HTML_TAG.search(value):
+            found = f"the HTML tag {m.group(0)}, which prints as it is; write *text* for italics"
+        elif m := _UNDERSCORES.search(value):
+            found = f"{m.group(0)}, whose underscores print as they are; write *text* for italics"
+        else:
+            def stray(nodes) -> bool:
+                return any(isinstance(n, TextNode) and "*" in n.text
+                           or stray(getattr(n, "children", [])) for n in nodes)
+
+            if stray(parse_inline(value)):
+                found = ("a '*' that is never closed and prints as an asterisk; close the "
+                         "emphasis (*supra*) or write \\* for an asterisk")
+        if found:
+            what = "the text" if name == "text" else f"the {name}"
+            out.append(pos.warning("markup-unrendered",
+                                   f"{what} in footnote '{note.key}' has {found}"))
     return out
 
 
@@ -265,10 +333,10 @@ def _check_source(source, today: dt.date) -> list[Problem]:
             "A/HRC/25/CRP.1); check it at https://undocs.org"))
     for name in ("issued", "accessed"):
         value = getattr(source, name)
-        if value and value > today:
+        if value and first_day(value) > today:
             out.append(source.field_pos[name].error(
                 "date-future", f"{name} of {where} is in the future; correct the date"))
-    if source.issued and source.accessed and source.accessed < source.issued:
+    if source.issued and source.accessed and last_day(source.accessed) < first_day(source.issued):
         out.append(source.field_pos["accessed"].error(
             "accessed-before-issued",
             f"{where} was accessed ({source.accessed}) before it was issued ({source.issued}); "

@@ -48,7 +48,7 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
     if path == ("style",):
         return tuple(schema.STYLE)
     if n == 3 and path[0] == "footnotes" and path[2] == "*":
-        return (*schema.CITATION, *schema.TEXT_PART)
+        return (*schema.CITATION, *schema.LINK_PART, *schema.TEXT_PART)
     if n == 2 and path[0] == "sources":
         return tuple(schema.SOURCE)
     if n == 4 and path[0] == "sources" and path[2] == "author" and path[3] == "*":

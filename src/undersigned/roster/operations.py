@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
+from ..format.dates import PartialDate
 from ..format.load import load_letter, load_roster
-from ..format.model import Citation, Letter, Signatory
+from ..format.model import Citation, Letter, LinkPart, Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..textsafety import from_spreadsheet
@@ -82,7 +83,7 @@ def _norm(text: str) -> str:
 
 
 def _plain(value):
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | PartialDate):
         return value.isoformat()
     if isinstance(value, str):
         return _norm(value)
@@ -124,6 +125,9 @@ def fingerprint(letter: Letter) -> str:
                 parts.append({"cite": _plain(cited) if cited else part.cite,
                               **{k: _norm(v) for k in ("pinpoint", "quotation", "prefix",
                                                        "suffix") if (v := getattr(part, k))}})
+            elif isinstance(part, LinkPart):
+                parts.append({"link": part.link, **({"text": calls(part.text)} if part.text
+                                                    else {})})
             else:
                 parts.append({"text": calls(part.text)})
         notes.append(parts)

@@ -280,8 +280,26 @@ def archive_letter(letter: Letter, refresh: bool = False, today: dt.date | None 
     (never from inside this network unless `allow_private`).
     """
     today = today or dt.date.today()
+    sources = [*letter.sources.values(), *link_sources(letter)]
     return [archive_source(letter, source, refresh, today, transport, timeout, allow_private)
-            for source in letter.sources.values()]
+            for source in sources]
+
+
+def link_sources(letter: Letter) -> list[Source]:
+    """The link-only parts of the notes (`- link: URL`) as sources to archive, keyed
+    `<footnote>-link` (`-link-2`, … for a second link in one note), unless a source has the key.
+    """
+    from ..format.model import LinkPart
+
+    out: list[Source] = []
+    for note in letter.footnotes.values():
+        links = [p for p in note.parts if isinstance(p, LinkPart)]
+        for i, part in enumerate(links, 1):
+            key = f"{note.key}-link" + (f"-{i}" if i > 1 else "")
+            if key not in letter.sources:
+                out.append(Source(key=key, type="webpage", URL=part.link, pos=part.pos,
+                                  field_pos={"URL": part.field_pos.get("link", part.pos)}))
+    return out
 
 
 def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date,

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..fileio import write_atomic
 from ..format.inline import links as inline_links
-from ..format.model import Letter
+from ..format.model import Letter, LinkPart
 from ..problems import Pos, Problem
 from .netguard import PrivateAddressError, check_request_async
 
@@ -82,8 +82,14 @@ def letter_links(letter: Letter) -> list[Link]:
             out += [Link(url, pos, "a link in the body") for url in inline_links(text)]
     for note in letter.footnotes.values():
         for part in note.parts:
-            if hasattr(part, "text"):
-                out += [Link(url, part.pos, f"a link in footnote '{note.key}'")
+            if isinstance(part, LinkPart):  # a note that is only an address: cited like a URL
+                out.append(Link(part.link, part.field_pos.get("link", part.pos),
+                                f"link of footnote '{note.key}'"))
+                text_pos = part.field_pos.get("text", part.pos)
+            else:
+                text_pos = part.pos
+            if getattr(part, "text", None):
+                out += [Link(url, text_pos, f"a link in footnote '{note.key}'")
                         for url in inline_links(part.text)]
     return [link for link in out if _scheme(link.url) in ("http", "https")]
 
