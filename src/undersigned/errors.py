@@ -81,3 +81,11 @@ class PdfUnavailableError(UndersignedError):
 
 class SnapshotError(UndersignedError):
     """Raised when a source's text cannot be fetched, read or extracted; says what to do."""
+
+
+class CitationStyleError(UndersignedError):
+    """Raised when a citation style cannot be found or its file is not a valid style."""
+
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
