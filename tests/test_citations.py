@@ -458,7 +458,7 @@ def test_an_unclosed_asterisk_in_a_pinpoint_is_reported(tmp_path):
 
 def test_a_changed_link_changes_the_fingerprint_and_shows_in_the_diff(tmp_path):
     from undersigned.review.diff import diff_letter
-    from undersigned.roster.operations import fingerprint
+    from undersigned.roster.fingerprint import fingerprint
 
     path = CITATIONS / "letters" / "real-notes.yaml"
     old, _ = load_letter(path)

@@ -146,7 +146,7 @@ def test_a_new_letter_and_committed_revisions(repo, golden):
 
 
 def test_endorsements_of_the_earlier_text(repo, golden):
-    from undersigned.roster.operations import fingerprint
+    from undersigned.roster.fingerprint import fingerprint
 
     old = diff_module.load_letter_text(LETTER, "letters/x.yaml", "x")
     roster = ROSTER.replace("    status: confirmed\n",

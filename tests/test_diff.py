@@ -339,7 +339,7 @@ def test_a_reworded_sentence_is_one_replacement():
 
 
 def test_text_change_affects_recorded_endorsements():
-    from undersigned.roster.operations import fingerprint
+    from undersigned.roster.fingerprint import fingerprint
 
     old = load_letter_text(LETTER, "letters/t.yaml", "l")
     roster = ROSTER.replace("    status: confirmed\n",

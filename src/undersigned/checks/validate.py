@@ -140,7 +140,7 @@ def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
     endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
     if not endorsing:
         return []  # nothing to compare: the roster module need not even be imported
-    from ..roster.operations import fingerprint
+    from ..roster.fingerprint import fingerprint
 
     current = fingerprint(letter)
     stale: dict[str, list[Signatory]] = {}

@@ -13,6 +13,7 @@ import click
 from .. import cli as _cli
 from ..format.model import Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..roster import csvimport as _csv
 from ..roster import operations as _roster
 from ..textsafety import spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
@@ -103,7 +104,7 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="SPEC",
               help="'Column=field' (repeatable), or a mapping file of 'Column: field' lines. "
-              "Fields: " + ", ".join(_roster.TARGETS) + ".")
+              "Fields: " + ", ".join(_csv.TARGETS) + ".")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @click.option("--force", is_flag=True, help="Import suspected duplicates too.")
 @click.option("--update", is_flag=True,
@@ -144,7 +145,7 @@ def import_(letter, file, maps, dry_run, force, update, check_deliverability):
             bar.update(n - done[0])
             done[0] = n
     try:
-        report = _roster.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
+        report = _csv.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
                                     today=_cli.today(), cwd=Path.cwd(),
                                     check_deliverability=check_deliverability,
                                     progress=progress, update=update)

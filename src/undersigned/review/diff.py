@@ -582,7 +582,7 @@ def _endorsements(old: Letter | None, new: Letter | None,
                   endorsed: Callable[[str], int]) -> Endorsements:
     if old is None or new is None:
         return Endorsements()
-    from ..roster.operations import fingerprint
+    from ..roster.fingerprint import fingerprint
 
     a, b = fingerprint(old), fingerprint(new)
     out = Endorsements(a != b, "fingerprint", a, b)
