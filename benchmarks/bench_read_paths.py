@@ -43,7 +43,8 @@ def main(sizes: list[int]) -> None:
     from undersigned.format.rosterlayout import scan_canonical_roster
     from undersigned.format.yamlio import parse_yaml
     from undersigned.gcpause import paused_gc
-    from undersigned.review.diff import TextSide, diff_rosters, diff_texts, load_roster_text
+    from undersigned.review.diff import diff_rosters
+    from undersigned.review.difftexts import TextSide, diff_texts, load_roster_text
     from undersigned.roster.operations import _extra_values
     from undersigned.roster.rosterfile import RosterText
 

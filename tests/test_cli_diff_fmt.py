@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from undersigned.cli import cli
-from undersigned.review import diff as diff_module
+from undersigned.review import difftexts as diff_module
 
 from .conftest import EXAMPLE_SLUG, REPO
 from .test_diff import ADD_ENTRY, LETTER, ROSTER

@@ -17,7 +17,7 @@ from undersigned.fileio import write_atomic
 from undersigned.format import rosterlayout, schema
 from undersigned.format.yamlio import parse_yaml
 from undersigned.review import fmt
-from undersigned.review.diff import load_letter_text, load_roster_text
+from undersigned.review.difftexts import load_letter_text, load_roster_text
 from undersigned.review.fmt import (
     FormatError,
     format_file,

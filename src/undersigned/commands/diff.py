@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import NoWorkspaceError
-from ..review.diff import diff_revisions, format_json, format_markdown, format_text
+from ..review.diffreport import format_json, format_markdown, format_text
+from ..review.difftexts import diff_revisions
 from ..review.gitio import NotARepositoryError, Repository
 from ..textsafety import visible_tree
 from ..workspace import find_root
