@@ -15,13 +15,13 @@ from undersigned.format.model import Signatory
 from undersigned.format.rosterlayout import scan_canonical_roster, write_scalar
 from undersigned.format.yamlio import parse_yaml
 from undersigned.roster import rosterfile
+from undersigned.roster.canonical import write_canonical_roster
 from undersigned.roster.rosterfile import (
     RosterText,
     format_entry,
     insert_entries,
     set_top,
     update_entry,
-    write_canonical_roster,
 )
 
 ROSTER = """\

@@ -541,9 +541,9 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
 
 
 def _roster_writer():
-    """rosterfile.write_canonical_roster (the roster issue's fast writer), when present."""
+    """roster.canonical.write_canonical_roster (the roster's fast writer), when present."""
     try:
-        from ..roster.rosterfile import write_canonical_roster
+        from ..roster.canonical import write_canonical_roster
     except ImportError:
         return None
     return write_canonical_roster
