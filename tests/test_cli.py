@@ -291,3 +291,15 @@ def test_init_pins_the_ci_install_to_where_this_copy_came_from(tmp_path, monkeyp
     assert install["env"]["REQUIREMENT"] == (
         "${{ vars.UNDERSIGNED_REQUIREMENT || '%s' }}" % (expected or ""))
     assert install["run"].startswith('pip install "${REQUIREMENT:?set the repository variable')
+
+
+def test_shell_completion_as_the_readme_documents_it(monkeypatch):
+    """`eval "$(_UNDERSIGNED_COMPLETE=bash_source undersigned)"` works with the lazily loaded
+    commands: completing "va" offers validate, "sign w" offers withdraw."""
+    for words, cword, expected in (("undersigned va", "1", "validate"),
+                                   ("undersigned sign w", "2", "withdraw")):
+        monkeypatch.setenv("COMP_WORDS", words)
+        monkeypatch.setenv("COMP_CWORD", cword)
+        result = CliRunner().invoke(cli, [], prog_name="undersigned",
+                                    env={"_UNDERSIGNED_COMPLETE": "bash_complete"})
+        assert f"plain,{expected}" in result.output.splitlines()

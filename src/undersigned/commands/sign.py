@@ -146,9 +146,9 @@ def import_(letter, file, maps, dry_run, force, update, check_deliverability):
             done[0] = n
     try:
         report = _csv.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
-                                    today=_cli.today(), cwd=Path.cwd(),
-                                    check_deliverability=check_deliverability,
-                                    progress=progress, update=update)
+                                 today=_cli.today(), cwd=Path.cwd(),
+                                 check_deliverability=check_deliverability,
+                                 progress=progress, update=update)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
