@@ -244,7 +244,7 @@ _TYPED = re.compile(
 _TYPED_START = frozenset("yYnNoOtTfFeE_~<=.+-0123456789")
 
 
-def _unsafe(c: str) -> bool:
+def unsafe_char(c: str) -> bool:
     """Characters that cannot stand unescaped in a YAML scalar."""
     return unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufeff\ufffe\uffff"
 
@@ -255,7 +255,7 @@ def plain_ok(s: str) -> bool:
         return False
     if ": " in s or " #" in s or s.endswith(":"):
         return False
-    if not s.isprintable() and any(_unsafe(c) for c in s):  # printable text has none
+    if not s.isprintable() and any(unsafe_char(c) for c in s):  # printable text has none
         return False
     if s[0] in _TYPED_START and _TYPED.fullmatch(s):
         return False

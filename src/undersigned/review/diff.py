@@ -60,19 +60,19 @@ def diff_letter(slug: str, old: tuple[Letter | None, Roster | None],
             return 0
         return sum(s.endorsed == fp and s.status != "withdrawn" for s in new_roster.signatories)
 
-    status = _status(old_letter is not None or old_roster is not None,
-                     new_letter is not None or new_roster is not None)
-    return _compare(slug, status, old_letter, new_letter, changes, endorsed)
+    status = letter_status(old_letter is not None or old_roster is not None,
+                           new_letter is not None or new_roster is not None)
+    return compare_letters(slug, status, old_letter, new_letter, changes, endorsed)
 
 
-def _status(before: bool, after: bool) -> str:
+def letter_status(before: bool, after: bool) -> str:
     if before and after:
         return "modified"
     return "added" if after else "removed"
 
 
-def _compare(slug: str, status: str, old: Letter | None, new: Letter | None,
-             roster: RosterChanges, endorsed: Callable[[str], int]) -> LetterDiff:
+def compare_letters(slug: str, status: str, old: Letter | None, new: Letter | None,
+                    roster: RosterChanges, endorsed: Callable[[str], int]) -> LetterDiff:
     out = LetterDiff(slug, status, roster=roster)
     out.fields = _letter_fields(old, new)
     out.sources = _diff_sources(old, new)
@@ -84,7 +84,7 @@ def _compare(slug: str, status: str, old: Letter | None, new: Letter | None,
     return out
 
 
-def _show(value) -> str | None:
+def show_value(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -92,7 +92,7 @@ def _show(value) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return "; ".join(_show(v) or "" for v in value)
+        return "; ".join(show_value(v) or "" for v in value)
     if isinstance(value, Author):
         return f"{value.name} ({value.affiliation})" if value.affiliation else value.name
     return str(value)
@@ -102,8 +102,8 @@ def _field_changes(old, new, names: list[tuple[str, str]], where: str = "") -> l
     """Compare attributes (attribute, shown name) of two objects; None counts as absent."""
     out = []
     for attr, shown in names:
-        a = _show(getattr(old, attr, None)) if old is not None else None
-        b = _show(getattr(new, attr, None)) if new is not None else None
+        a = show_value(getattr(old, attr, None)) if old is not None else None
+        b = show_value(getattr(new, attr, None)) if new is not None else None
         if a != b:
             out.append(FieldChange(shown, a, b, where))
     return out
@@ -426,11 +426,11 @@ def _endorsements(old: Letter | None, new: Letter | None,
 
 def diff_rosters(old: Roster | None, new: Roster | None) -> RosterChanges:
     """Signatories added, withdrawn, removed, reinstated and changed, and the "as of" date."""
-    out = _diff_signatories(old.signatories if old else [], new.signatories if new else [])
+    out = diff_signatories(old.signatories if old else [], new.signatories if new else [])
     a = old.as_of if old else None
     b = new.as_of if new else None
     if a != b:
-        out.as_of = FieldChange("as_of", _show(a), _show(b))
+        out.as_of = FieldChange("as_of", show_value(a), show_value(b))
     return out
 
 
@@ -453,7 +453,7 @@ def _fields_of(s: Signatory) -> tuple:
     return tuple(getattr(s, attr) for attr, _ in SIGNATORY_FIELDS)
 
 
-def _diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChanges:
+def diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChanges:
     # identical entries first (so a duplicate added next to an entry is the one added), then
     # entries with the same identity key, then close names (renames)
     pairs: list[tuple[int, int]] = []

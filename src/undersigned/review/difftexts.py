@@ -27,11 +27,11 @@ from ..format.yamlio import decode, parse_yaml
 from ..problems import Severity
 from .changes import Diff, FieldChange, LetterDiff, RosterChanges
 from .diff import (
-    _compare,
-    _diff_signatories,
-    _show,
-    _status,
+    compare_letters,
     diff_rosters,
+    diff_signatories,
+    letter_status,
+    show_value,
 )
 
 # --- comparing texts (what git gives us) --------------------------------------------------------
@@ -78,9 +78,9 @@ def diff_texts(slug: str, old: TextSide, new: TextSide) -> LetterDiff:
     new_letter = (load_letter_text(new.letter_text, letter_path, new.letter_display)
                   if new.letter_text is not None else None)
     roster, endorsed = _diff_roster_texts(old, new, roster_path)
-    status = _status(old.letter_text is not None or old.roster_text is not None,
-                     new.letter_text is not None or new.roster_text is not None)
-    return _compare(slug, status, old_letter, new_letter, roster, endorsed)
+    status = letter_status(old.letter_text is not None or old.roster_text is not None,
+                           new.letter_text is not None or new.roster_text is not None)
+    return compare_letters(slug, status, old_letter, new_letter, roster, endorsed)
 
 
 def _diff_roster_texts(old: TextSide, new: TextSide, path: str
@@ -94,11 +94,11 @@ def _diff_roster_texts(old: TextSide, new: TextSide, path: str
         entries_a = _parse_blocks(gone, path, old.roster_display)
         entries_b = _parse_blocks(came, path, new.roster_display)
         if entries_a is not None and entries_b is not None:
-            out = _diff_signatories(entries_a, entries_b)
+            out = diff_signatories(entries_a, entries_b)
             as_of_a = _header_as_of(a[0], path, old.roster_display)
             as_of_b = _header_as_of(b[0], path, new.roster_display)
             if as_of_a != as_of_b:
-                out.as_of = FieldChange("as_of", _show(as_of_a), _show(as_of_b))
+                out.as_of = FieldChange("as_of", show_value(as_of_a), show_value(as_of_b))
             blocks_b = b[1]
 
             def endorsed(fp: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import FormatError, LoadError
 from ..format import schema
-from ..format.rosterlayout import _unsafe, plain_ok, plainly_laid_out
+from ..format.rosterlayout import plain_ok, plainly_laid_out, unsafe_char
 from ..format.yamlio import decode, parse_yaml, resolve_plain
 from ..gcpause import paused_gc
 
@@ -59,7 +59,7 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
 # --- scalars ------------------------------------------------------------------------------------
 
 def _literal_ok(s: str) -> bool:
-    if "\t" in s or any(_unsafe(c) for c in s if c != "\n"):
+    if "\t" in s or any(unsafe_char(c) for c in s if c != "\n"):
         return False
     content = s.rstrip("\n")
     if not content.strip() or s.endswith("\n\n"):
@@ -78,7 +78,7 @@ def _double_quoted(s: str) -> str:
             out.append("\\n")
         elif c == "\t":
             out.append("\\t")
-        elif _unsafe(c) or (not c.isprintable() and c != " "):
+        elif unsafe_char(c) or (not c.isprintable() and c != " "):
             code = ord(c)
             out.append(f"\\x{code:02x}" if code < 0x100 else
                        f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
@@ -91,7 +91,7 @@ def quote(s: str) -> str:
     """A one-line YAML scalar for `s`: plain if possible, else quoted with the fewest escapes."""
     if plain_ok(s):
         return s
-    if not any(_unsafe(c) for c in s) and "\t" not in s:
+    if not any(unsafe_char(c) for c in s) and "\t" not in s:
         if '"' not in s and "\\" not in s:
             return f'"{s}"'
         return "'" + s.replace("'", "''") + "'"

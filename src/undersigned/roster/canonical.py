@@ -14,7 +14,7 @@ from ..format.rosterlayout import (
 )
 from ..format.yamlio import RawList, RawMap
 from .collation import sort_key
-from .rosterfile import RosterText, _comment_of, _nl, format_entry
+from .rosterfile import RosterText, comment_of, format_entry, with_newline
 
 
 def write_canonical_roster(roster_text: str, display: str = "<roster>") -> str:
@@ -53,7 +53,7 @@ def write_canonical_roster(roster_text: str, display: str = "<roster>") -> str:
         head = head[:sig[0]] + "signatories:" + head[sig[1]:]
     tail = text[doc.end_of(len(doc.entries) - 1):]
     out = _unix(head) + "\n".join(b[3] for b in blocks) + _unix(tail)
-    return _nl(out, doc.newline)
+    return with_newline(out, doc.newline)
 
 
 def _single(doc: RosterText, i: int, key: str, value):
@@ -137,6 +137,6 @@ def _canonical_body(doc: RosterText, i: int, values: dict) -> str:
         if raw and _reads_as(raw, value):  # already one canonical line: keep its quoting
             out.append(f"{prefix}{key}: {raw}\n")
             continue
-        comment = _comment_of(raw) if raw else ""
+        comment = comment_of(raw) if raw else ""
         out.append(f"{prefix}{key}: {write_scalar(value)}{comment}\n")
     return "".join(out)

@@ -18,13 +18,13 @@ from .collation import acronym_of, fold, identity_key
 from .fingerprint import letter_fingerprint
 from .matching import Match, look_key, similar_pairs
 from .operations import (
+    OpenRoster,
     Paths,
-    _Open,
-    _private_changes,
-    _raise_as_of,
+    change_private_contacts,
     check_signatory,
     normalise_email,
     private_contacts,
+    raise_as_of,
 )
 from .rosterfile import RosterText, locked
 
@@ -386,7 +386,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         raise RosterError("nothing imported; fix these rows (or --map the columns) and "
                           "retry:\n" + "\n".join(p.format(display) for p in report.invalid))
     with locked(paths.roster):
-        roster = _Open(paths)
+        roster = OpenRoster(paths)
         index = roster.names()
         seen: dict[str, Candidate] = {}
         fresh: list[Candidate] = []
@@ -462,10 +462,10 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                     private[str(roster.doc.entries[i].name)] = private_part
         sigs = [c.signatory for c in report.new]
         text = rosterfile.insert_entries(doc, sigs) if sigs else doc.text
-        text = _raise_as_of(doc, text, [s.signed_on for s in sigs])
+        text = raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})
-        _private_changes(paths, private)
+        change_private_contacts(paths, private)
         roster.write(text)
         report.written = True
     return report

@@ -133,7 +133,7 @@ def kind_of(value: str) -> str:
 
 # --- opening a roster for an edit --------------------------------------------------------------
 
-class _Open:
+class OpenRoster:
     """A roster read for an edit: its text, its index and the letter's fingerprint."""
 
     def __init__(self, paths: Paths, fields: tuple[str, ...] = ()):
@@ -207,8 +207,8 @@ def _current_as_of(doc: RosterText) -> dt.date | None:
 
 # --- private contacts --------------------------------------------------------------------------
 
-def _private_changes(paths: Paths, changes: dict[str, dict | None],
-                     renames: dict[str, str] | None = None) -> None:
+def change_private_contacts(paths: Paths, changes: dict[str, dict | None],
+                            renames: dict[str, str] | None = None) -> None:
     """Apply per-name changes to the private contacts file (None removes a person)."""
     if not changes and not renames:
         return
@@ -284,7 +284,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
     sig.endorsed = sig.endorsed or letter_fingerprint(letter)
     warnings = []
     with locked(paths.roster):
-        roster = _Open(paths)
+        roster = OpenRoster(paths)
         index = roster.names()
         same = index.exact_match(sig.name)
         if same and same.withdrawn and not force:
@@ -304,10 +304,10 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
         days = [sig.signed_on] if sig.status == "confirmed" else []
         if _current_as_of(roster.doc) is None and not days:
             days = [today]
-        text = _raise_as_of(roster.doc, text, days)
+        text = raise_as_of(roster.doc, text, days)
         as_of = max([d for d in (_current_as_of(roster.doc), *days) if d], default=None)
         if email:
-            _private_changes(paths, {sig.name: {"email": email}})
+            change_private_contacts(paths, {sig.name: {"email": email}})
         roster.write(text)
     line = _line_of_name(text, sig.name)
     return AddResult(sig, line, as_of, paths.roster, warnings)
@@ -331,7 +331,7 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
     if reason and ("\n" in reason or "\r" in reason):
         raise RosterError("the reason spans several lines; write it on one line")
     with locked(paths.roster):
-        roster = _Open(paths, ("signed_on", "status"))
+        roster = OpenRoster(paths, ("signed_on", "status"))
         i = roster.find(name)
         entry = roster.doc.entries[i]
         if entry.values.get("status") == "withdrawn":
@@ -369,7 +369,7 @@ def erase_signatory(letter: Path, name: str) -> Erased:
     """
     paths = Paths.of(letter)
     with locked(paths.roster):
-        roster = _Open(paths)
+        roster = OpenRoster(paths)
         i = roster.find(name)
         entry = roster.doc.entries[i]
         found = str(entry.name)
@@ -377,7 +377,7 @@ def erase_signatory(letter: Path, name: str) -> Erased:
         text = rosterfile.remove_entry(roster.doc, i)
         private = found in private_contacts(paths)
         if private:
-            _private_changes(paths, {found: None})
+            change_private_contacts(paths, {found: None})
         roster.write(text)
     return Erased(found, line, paths.roster, private, _named_elsewhere(paths, found))
 
@@ -402,7 +402,7 @@ def _named_elsewhere(paths: Paths, name: str) -> list[tuple[Path, int, str]]:
     return out
 
 
-def _raise_as_of(doc: RosterText, text: str, days: Iterable[dt.date]) -> str:
+def raise_as_of(doc: RosterText, text: str, days: Iterable[dt.date]) -> str:
     """Move as_of forward to the latest of `days` (new confirmed signing dates), never back.
 
     Never moving it back keeps it valid after a withdrawal or a corrected date: the validator
@@ -447,7 +447,7 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
     if email:
         email = normalise_email(email, check_deliverability)
     with locked(paths.roster):
-        roster = _Open(paths, ("signed_on", "status"))
+        roster = OpenRoster(paths, ("signed_on", "status"))
         i = roster.find(name)
         doc = roster.doc
         old = doc.values_of(i)
@@ -483,11 +483,11 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
         if isinstance(day, str):
             day = dt.date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None
         if new_values.get("status", "confirmed") == "confirmed" and day:
-            text = _raise_as_of(doc, text, [day])
+            text = raise_as_of(doc, text, [day])
         renames = {old["name"]: changes["name"]} if "name" in changes else None
         if email or renames:
-            _private_changes(paths, {new_values["name"]: {"email": email}} if email else {},
-                             renames)
+            change_private_contacts(
+                paths, {new_values["name"]: {"email": email}} if email else {}, renames)
         roster.write(text)
     return probe
 
@@ -499,7 +499,7 @@ def reconfirm(letter: Path, names: list[str], *, all_stale: bool = False,
     current = letter_fingerprint(letter)
     done: list[str] = []
     with locked(paths.roster):
-        roster = _Open(paths, ("endorsed", "status"))
+        roster = OpenRoster(paths, ("endorsed", "status"))
         doc = roster.doc
         targets = [roster.find(n) for n in names]
         if all_stale:

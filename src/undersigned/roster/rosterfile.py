@@ -354,7 +354,7 @@ class RosterText:
 
 # --- edits --------------------------------------------------------------------------------------
 
-def _nl(text: str, newline: str) -> str:
+def with_newline(text: str, newline: str) -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
@@ -384,7 +384,7 @@ def insert_entries(doc: RosterText, sigs: list[Signatory],
                             else " " * (indent + 2) + line[4:]
                             for line in block.splitlines(keepends=True))
         placed.setdefault(doc.position_for(sig), []).append(
-            (sort_key(sig), _nl(block, doc.newline)))
+            (sort_key(sig), with_newline(block, doc.newline)))
     text, nl = doc.text, doc.newline
     edits: list[tuple[int, int, str]] = []
     for index, group in placed.items():
@@ -414,7 +414,7 @@ def set_top(text: str, key: str, value, newline: str = "\n") -> str:
     line = f"{key}: {write_scalar(value)}"
     m = re.search(rf"^{re.escape(key)}:(?: (.*?))? *(?=\r?$)", text, re.M)
     if m:
-        return text[:m.start()] + line + _comment_of(m.group(1)) + text[m.end():]
+        return text[:m.start()] + line + comment_of(m.group(1)) + text[m.end():]
     m = re.search(r"^signatories:", text, re.M)
     if m:
         return text[:m.start()] + line + newline + text[m.start():]
@@ -422,7 +422,7 @@ def set_top(text: str, key: str, value, newline: str = "\n") -> str:
     return text + lead + line + newline
 
 
-def _comment_of(raw: str | None) -> str:
+def comment_of(raw: str | None) -> str:
     """The ` # …` comment after a one-line scalar, or ''."""
     if not raw:
         return ""
@@ -474,7 +474,7 @@ def _entry_edits(doc: RosterText, i: int, changes: dict) -> list[tuple[int, int,
             single = old.count("\n") <= 1
             prefix = item_prefix if s == owned[0][1] else field_prefix
             m = KEY_LINE.match(old.rstrip("\r\n"))
-            comment = _comment_of(m.group(2)) if single and m else ""
+            comment = comment_of(m.group(2)) if single and m else ""
             ending = nl if old.endswith("\n") else ""
             edits.append((s, e, f"{prefix}{key}: {write_scalar(value)}{comment}{ending}"))
     new_keys = [k for k in changes if k not in present and changes[k] is not None]
