@@ -14,7 +14,7 @@ from undersigned.fileio import write_atomic
 from undersigned.format.model import Signatory
 from undersigned.format.rosterlayout import scan_canonical_roster, write_scalar
 from undersigned.format.yamlio import parse_yaml
-from undersigned.roster import rosterfile
+from undersigned.roster import rosterfile, writes
 from undersigned.roster.canonical import write_canonical_roster
 from undersigned.roster.rosterfile import (
     RosterText,
@@ -321,8 +321,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 
     def broken(fd):
         raise OSError("disk full")
-    monkeypatch.setattr(rosterfile.os, "fsync", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(writes.os, "fsync", broken)
+    from undersigned.fileio import WriteError
+
+    with pytest.raises(WriteError, match="r.yaml: cannot write the file: disk full"):
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
@@ -330,7 +332,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 
 def test_lock_file_sits_beside_the_roster(tmp_path):
     roster = tmp_path / "signatories" / "x.yaml"
-    with rosterfile.locked(roster):
+    with writes.locked(roster):
         assert (tmp_path / "signatories" / ".x.lock").exists()
 
 
@@ -340,7 +342,7 @@ def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
     roster = tmp_path / "signatories" / "x.yaml"
 
     def free() -> bool:  # could another process take the lock right now?
-        fd = os.open(rosterfile.lock_path(roster), os.O_RDWR)
+        fd = os.open(writes.lock_path(roster), os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
@@ -349,7 +351,7 @@ def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
         finally:
             os.close(fd)
 
-    with pytest.raises(RuntimeError), rosterfile.locked(roster):
+    with pytest.raises(RuntimeError), writes.locked(roster):
         assert not free()
         raise RuntimeError
     assert free()

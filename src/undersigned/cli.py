@@ -22,6 +22,8 @@ class Group(click.Group):
     no workspace: a usage error), in one place."""
 
     def invoke(self, ctx):
+        from .roster.writes import NOTICES
+
         try:
             return super().invoke(ctx)
         except NoWorkspaceError as e:  # the one "no workspace" error: a usage error, exit 2
@@ -31,6 +33,10 @@ class Group(click.Group):
             raise click.UsageError(visible(str(e)), where) from e
         except UndersignedError as e:
             raise click.ClickException(visible(str(e))) from e
+        finally:
+            for note in NOTICES:  # e.g. an interrupted write finished by this command
+                click.echo(f"Note: {visible(note)}", err=True)
+            NOTICES.clear()
 
     def resolve_command(self, ctx, args):
         # The commands load lazily, so click cannot see them to suggest one: do it here, in
@@ -111,6 +117,13 @@ def main() -> None:
     """Entry point: a bug never shows a user a traceback unless they ask for it."""
     try:
         cli(prog_name="undersigned", standalone_mode=True)
+    except OSError as e:  # the machine said no (permissions, a full disk): not a bug
+        if os.environ.get("UNDERSIGNED_DEBUG"):
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"Error: {visible(where)}{e.strerror or e}; check the file's permissions "
+                   "and the free disk space, then retry.", err=True)
+        sys.exit(1)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if os.environ.get("UNDERSIGNED_DEBUG"):
             raise

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class UndersignedError(Exception):
     """Base class of every error the library raises on purpose.
@@ -89,3 +92,21 @@ class CitationStyleError(UndersignedError):
     def __init__(self, message: str, problems: list | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class WriteError(UndersignedError):
+    """Raised when a file cannot be written (permissions, a full disk, a read-only file
+    system); the old file, if any, is left as it was."""
+
+    def __init__(self, path: Path, error: OSError):
+        self.path = path
+        self.error = error
+        self.errno = error.errno
+        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            hint = "free some disk space and run the command again"
+        elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            hint = f"check that you may write to {path.parent} (its permissions) and retry"
+        else:
+            hint = "check the directory and retry"
+        super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. "
+                         "The file was not changed.")

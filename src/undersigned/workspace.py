@@ -3,6 +3,7 @@ place that turns what a user typed (paths, slugs, directories) into files."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import NoWorkspaceError, WorkspaceError
@@ -25,8 +26,27 @@ def workspace_root(start: Path) -> Path:
     return root
 
 
+def present(path: Path) -> bool:
+    """Whether a workspace file is there to be read — or to be refused with a reason: a
+    regular file, and also a symbolic link (even one that loops or dangles), a FIFO, a device.
+    Only directories are left out. `is_file()` would skip a linked secret or a FIFO in
+    silence; the one read path (fileio.read_file) then says what is wrong with it."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
+#: `signatories/<slug>.private.yaml` holds the private contacts of letter <slug>: no letter may
+#: be called `<x>.private`, or its roster would be another letter's private contacts file.
+PRIVATE_SUFFIX = ".private"
+
+
+def reserved_slug(letter: Path | str) -> bool:
+    """Whether a letter's name (path or slug) ends in '.private'."""
+    name = letter.name if isinstance(letter, Path) else letter
+    return name.removesuffix(".yaml").removesuffix(".yml").endswith(PRIVATE_SUFFIX)
+
+
 def letter_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "letters").glob("*.yaml") if p.is_file())
+    return sorted(p for p in (root / "letters").glob("*.yaml") if present(p))
 
 
 def workspace_files(root: Path) -> list[Path]:
@@ -35,7 +55,7 @@ def workspace_files(root: Path) -> list[Path]:
     for folder in ("letters", "signatories"):
         for path in sorted((root / folder).glob("*.yaml")):
             # signatories/<slug>.private.yaml holds contacts, not a roster
-            if path.is_file() and "." not in path.name.removesuffix(".yaml"):
+            if present(path) and "." not in path.name.removesuffix(".yaml"):
                 out.append(path)
     return out
 
@@ -45,7 +65,10 @@ def _unique(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in paths:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a link that loops: the read says what is wrong
+            key = Path(os.path.abspath(path))
         if key not in seen:
             seen.add(key)
             unique.append(path)
@@ -64,7 +87,7 @@ def letters_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
             letters = path / "letters" if (path / "letters").is_dir() else path
             out += letter_files(letters.parent) if letters.name == "letters" else sorted(
                 letters.glob("*.yaml"))
-        elif path.is_file() and path.parent.name == "signatories":
+        elif present(path) and path.parent.name == "signatories":
             out.append(path.parent.parent / "letters" / path.name)
         else:
             out.append(resolve_letter(arg, cwd))
@@ -83,13 +106,13 @@ def files_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
             if (path / "letters").is_dir():
                 out += workspace_files(path)
             else:
-                out += sorted(p for p in path.glob("*.yaml") if p.is_file())
-        elif path.is_file():
+                out += sorted(p for p in path.glob("*.yaml") if present(p))
+        elif present(path):
             out.append(path)
         else:
             letter = resolve_letter(arg, cwd)
             out.append(letter)
-            if roster_path(letter).is_file():
+            if present(roster_path(letter)):
                 out.append(roster_path(letter))
     return _unique(out)
 
@@ -99,7 +122,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
     path = Path(arg)
     if not path.is_absolute():
         path = cwd / path
-    if path.is_file():
+    if present(path):
         return path
     if "/" not in arg and not arg.endswith((".yaml", ".yml")):
         root = find_root(cwd)
@@ -109,7 +132,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
                 "in this directory or above); run inside a workspace or `undersigned init DIR`"
             )
         candidate = root / "letters" / f"{arg}.yaml"
-        if candidate.is_file():
+        if present(candidate):
             return candidate
         known = ", ".join(p.stem for p in letter_files(root)) or "none"
         raise WorkspaceError(f"no letter '{arg}' in {root / 'letters'}; letters here: {known}")
@@ -117,13 +140,29 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
 
 
 def roster_path(letter_path: Path) -> Path:
-    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`)."""
+    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`).
+
+    A letter called `<x>.private` is refused: its roster would be the private contacts file
+    of letter <x>."""
+    if reserved_slug(letter_path):
+        raise WorkspaceError(
+            f"{letter_path.name}: a letter's name may not end in '{PRIVATE_SUFFIX}' "
+            f"(signatories/{letter_path.name} is the private contacts file of letter "
+            f"'{letter_path.name.removesuffix('.yaml').removesuffix(PRIVATE_SUFFIX)}'); "
+            "rename the letter")
     return letter_path.parent.parent / "signatories" / letter_path.name
 
 
 def display_path(path: Path, cwd: Path) -> str:
     """A path as the user should see it: relative to the current directory when possible."""
+    # The path as written, not resolved: a symbolic link is shown by its own name.
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(cwd)), cwd.resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            pass
     try:
         return str(path.resolve().relative_to(cwd.resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)

@@ -29,8 +29,18 @@ from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
 from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, neighbour_pairs
-from ..textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
-from ..workspace import display_path, roster_path
+from ..textsafety import (
+    describe,
+    formula_like,
+    mixed_script,
+    skeleton,
+    suspicious_characters,
+    unprintable_name,
+    visible,
+)
+from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
+
+_FORMULA_START = frozenset("=+-@ \uff1d\uff0b\uff0d\uff20")
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
@@ -48,6 +58,8 @@ RULES = {
     "yaml-too-large": "The file is implausibly large.",
     "file-missing": "A letter or roster file named on the command line does not exist.",
     "file-unreadable": "A file exists but cannot be read (permissions, I/O error).",
+    "file-outside-workspace": "A file is a symbolic link to a file outside the workspace.",
+    "slug-reserved": "A letter's file name ends in '.private', which names private contacts.",
     "duplicate-key": "A key appears twice in one mapping.",
     "wrong-type": "A value has the wrong type.",
     "missing-field": "A required field is missing.",
@@ -90,7 +102,11 @@ RULES = {
     "endorsement-stale": "Signatories endorsed an earlier text of the letter (warning).",
     # hostile text
     "suspicious-text": "Invisible, control or bidi characters in a text (warning).",
-    "mixed-script": "A signatory's name mixes Latin with Cyrillic or Greek letters (warning).",
+    "mixed-script": "A signatory's name mixes Latin with letters that imitate Latin ones "
+                    "(warning).",
+    "name-unprintable": "A signatory's name is invisible, or holds a control character, a tab "
+                        "or a line break.",
+    "name-formula": "A signatory's name reads as a spreadsheet formula (warning).",
     # cited sources (defined with their checks in quotes.py)
     "quote-mismatch": "A quotation is not in the archived text of the source it cites.",
     "snapshot-missing": "A source's hand-added snapshot file is missing or cannot be read.",
@@ -112,10 +128,15 @@ def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
 
 def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
                        ) -> tuple[Letter | None, Roster | None, list[Problem]]:
+    if reserved_slug(path):  # its "roster" would be another letter's private contacts
+        return None, None, [Pos(display_path(path, cwd), 1, 1).error(
+            "slug-reserved", f"a letter's file name may not end in '{PRIVATE_SUFFIX}.yaml': "
+            f"signatories/{path.name} is the private contacts file of the letter "
+            f"'{path.name.removesuffix(PRIVATE_SUFFIX + '.yaml')}'; rename this letter")]
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
     roster = None
-    if rpath.is_file():
+    if present(rpath):
         roster, rproblems = load_roster(rpath, display_path(rpath, cwd))
         problems += rproblems
     elif letter is not None:
@@ -375,6 +396,17 @@ def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[
                 f"signed_on {s.signed_on}; correct one of the two dates"))
         if s.email and (problem := email_problem(s.email)):
             out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))
+        name = s.name
+        if not (name.isprintable() and name.strip()) and (why := unprintable_name(name)):
+            out.append(s.field_pos.get("name", s.pos).error(
+                "name-unprintable", f"the name '{visible(name).replace(chr(9), '<U+0009>')}' "
+                f"{why}; retype it as it "
+                "should be printed"))
+        if warnings and name[:1] in _FORMULA_START and formula_like(name):
+            out.append(s.field_pos.get("name", s.pos).warning(
+                "name-formula", f"the name '{visible(name[:40])}' reads as a spreadsheet "
+                "formula; a form's answer, not a signatory's name — check it with the "
+                "signatory or remove the entry"))
     if roster.as_of:
         if roster.as_of > today:
             out.append(roster.field_pos["as_of"].error(

@@ -9,6 +9,7 @@ import click
 from ..errors import UndersignedError
 from ..review.fmt import reformat
 from ..review.textdiff import unified_diff
+from ..textsafety import no_control, visible
 from ..workspace import display_path, files_named
 
 
@@ -41,13 +42,15 @@ def fmt(paths, check):
         try:
             result = reformat(path, name, write=not check)
         except UndersignedError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible(str(e))}", err=True)
             failed += 1
             continue
         if result.changed:
             changed += 1
             if check:
-                click.echo(unified_diff(result.before, result.after, name), nl=False)
+                # shown, not applied: no escape sequence of the file reaches the terminal
+                click.echo(no_control(unified_diff(result.before, result.after, name)),
+                           nl=False)
                 click.echo(f"would reformat {name}", err=True)
             else:
                 click.echo(f"reformatted {name}", err=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import LoadError
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem, Severity
+from ..textsafety import excerpt
 from . import schema
 from .dates import parse_partial_date
 from .model import (
@@ -49,7 +50,7 @@ def _type_name(value) -> str:
         return f"'{str(value).lower()}' (yes/no)"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"'{value}'"
+    return f"'{excerpt(value)}'"
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -101,7 +102,7 @@ class Reader:
                 close = difflib.get_close_matches(key, list(known), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
                 self.warning(node.key_pos[key], "unknown-key",
-                             f"unknown key '{key}' in {what} is ignored; {hint}")
+                             f"unknown key '{excerpt(key)}' in {what} is ignored; {hint}")
 
     def fields(self, node: RawMap, spec: dict[str, schema.Field], what: str,
                extra: tuple[str, ...] = ()) -> tuple[dict, dict[str, Pos]]:

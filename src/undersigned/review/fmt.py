@@ -608,10 +608,12 @@ class Formatted:
 def format_file(path: Path, display: str | None = None) -> Formatted:
     """Read a letter or roster and compute its canonical text (nothing is written)."""
     display = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise FormatError(f"{display}: cannot read the file: {e.strerror}") from None
+    from ..fileio import FileAccessError, read_file, workspace_of
+
+    try:  # the reader every command shares: size limit, no link out of the workspace
+        data = read_file(path, inside=workspace_of(path))
+    except FileAccessError as e:
+        raise FormatError(f"{display}: {e.message}") from None
     text = decode(data, display)
     before = data.decode("utf-8")
     kind = file_kind(path, text)
@@ -629,7 +631,7 @@ def reformat(path: Path, display: str | None = None, write: bool = True) -> Form
     import contextlib
 
     from ..fileio import write_atomic
-    from ..roster.rosterfile import locked
+    from ..roster.writes import locked
 
     lock = (locked(path.with_name(path.name.replace(".private.yaml", ".yaml")))
             if write and path.parent.name == "signatories" else contextlib.nullcontext())

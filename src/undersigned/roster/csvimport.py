@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..format.model import Signatory
-from ..textsafety import from_spreadsheet
+from ..textsafety import formula_like, from_spreadsheet, visible
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key
 from .fingerprint import letter_fingerprint
@@ -26,7 +26,8 @@ from .operations import (
     private_contacts,
     raise_as_of,
 )
-from .rosterfile import RosterText, locked
+from .rosterfile import RosterText
+from .writes import locked
 
 # Column headers of common sign-on forms (folded: lower case, no punctuation) → our fields.
 HEADER_FIELDS = {
@@ -90,7 +91,7 @@ def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], b
                 raise RosterError(f"--map '{spec}': write 'Column=field', or give a mapping "
                                   "file (YAML lines 'Column: field')")
             try:
-                data = parse_yaml(read_text(path, spec), spec)
+                data = parse_yaml(read_text(path, spec, inside=False), spec)
             except LoadError as e:
                 raise RosterError(str(e)) from None
             if not isinstance(data, dict):
@@ -124,10 +125,12 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     UTF-8 (with or without the BOM Excel writes) and UTF-16 with a BOM (Excel's "Unicode
     text", tab-separated) are read; any other encoding is refused, naming the line.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise RosterError(f"{display}: cannot read the file: {e.strerror}") from None
+    from ..fileio import FileAccessError, read_file
+
+    try:  # the one read path: a FIFO or /dev/zero is refused, the size is capped
+        data = read_file(path)
+    except FileAccessError as e:
+        raise RosterError(f"{display}: {e.message}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -164,7 +167,7 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
             if header is None:
                 header = [h.strip() for h in row]
                 continue
-            if any(c.strip() for c in row):
+            if row:  # a blank line is no row; a row of empty cells is (it is reported)
                 rows.append((start, row))
     except csv.Error as e:
         raise RosterError(f"{display}:{reader.line_num}: {e}") from None
@@ -203,6 +206,15 @@ class ImportReport:
     invalid: list[RowProblem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     written: bool = False
+    # rows that repeat an earlier row of the same file (the earlier one is imported)
+    repeated: list[tuple[Candidate, Match]] = field(default_factory=list)
+    empty: list[int] = field(default_factory=list)  # lines of rows whose cells are all empty
+    dates: dict[str, str] = field(default_factory=dict)  # date column → 'dmy' or 'mdy'
+
+    @property
+    def unpublished(self) -> list[Candidate]:
+        """New rows whose signatory did not agree to be named: counted, never printed."""
+        return [c for c in self.new if not c.signatory.named]
     # with `update`: present rows whose answers changed, and the changes (field: (old, new))
     updated: list[tuple[Candidate, Match, dict[str, tuple]]] = field(default_factory=list)
 
@@ -233,19 +245,71 @@ def _resolve_mapping(header: list[str], given: dict[str, str], display: str) -> 
     return mapping
 
 
-def _parse_form_date(value: str, dayfirst: bool) -> dt.date:
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
+DATE_ORDERS = ("dmy", "mdy")
+
+
+def _parse_form_date(value: str, order: str) -> dt.date:
+    """A form's date: ISO (YYYY-MM-DD, with a time or not), or day and month in `order`."""
     value = value.strip()
     m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
     if m:
         y, mo, d = map(int, m.groups())
         return dt.date(y, mo, d)
-    m = re.match(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b", value)
+    m = _NUMERIC_DATE.match(value)
     if m:
         a, b, y = map(int, m.groups())
         y = y + 2000 if y < 100 else y
-        day_first = dayfirst or a > 12
-        return dt.date(y, b, a) if day_first else dt.date(y, a, b)
+        return dt.date(y, b, a) if order == "dmy" else dt.date(y, a, b)
     raise ValueError
+
+
+def date_orders(header: list[str], rows: list[tuple[int, list[str]]],
+                mapping: dict[str, str], given: str | None, display: str) -> dict[str, str]:
+    """The order of day and month in each date column, decided once for the whole column.
+
+    A row such as 13/03/2024 decides day first, 03/13/2024 month first. A column with rows
+    of both kinds, or with only rows that read both ways (03/04/2024), is refused — unless
+    `given` ('dmy' or 'mdy', the --dates option) says: reading row by row would put some
+    signatures in the wrong month without a word.
+    """
+    orders: dict[str, str] = {}
+    for i, column in enumerate(header):
+        if mapping.get(column) != "signed_on":
+            continue
+        if given:
+            orders[column] = given
+            continue
+        seen: dict[str, tuple[int, str]] = {}  # order → (line, value) of the first row deciding
+        ambiguous: tuple[int, str] | None = None
+        for line, row in rows:
+            m = _NUMERIC_DATE.match(row[i].strip()) if i < len(row) else None
+            if not m:
+                continue
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                seen.setdefault("dmy", (line, m.group()))
+            elif b > 12 >= a:
+                seen.setdefault("mdy", (line, m.group()))
+            elif a != b and a <= 12 and b <= 12:
+                ambiguous = ambiguous or (line, m.group())
+        if len(seen) == 2:
+            (dl, dv), (ml, mv) = seen["dmy"], seen["mdy"]
+            raise RosterError(
+                f"{display}: column '{column}' has dates day first ({dv}, line {dl}) and month "
+                f"first ({mv}, line {ml}); correct the rows, or say how to read the column "
+                "with --dates dmy (day first) or --dates mdy (month first)")
+        if seen:
+            orders[column] = next(iter(seen))
+        elif ambiguous:
+            line, value = ambiguous
+            raise RosterError(
+                f"{display}: column '{column}': dates such as {value} (line {line}) read both "
+                "as day first and as month first, and no row decides; give --dates dmy (day "
+                "first) or --dates mdy (month first)")
+        else:
+            orders[column] = "mdy"  # no date with a day and a month that could be swapped
+    return orders
 
 
 def _consent(value: str, inverted: bool) -> bool | None:
@@ -261,7 +325,7 @@ def _consent(value: str, inverted: bool) -> bool | None:
 
 
 def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[str, str],
-                   dayfirst: bool, today: dt.date, via: str, endorsed: str | None,
+                   orders: dict[str, str], today: dt.date, via: str, endorsed: str | None,
                    check_deliverability: bool) -> tuple[Candidate | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     if len(row) < len(header):
@@ -306,13 +370,17 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
         name = person
         if org and not title:
             title = org
+    where = column.get("name") or column.get("organization") or column.get("first_name")
     if not name:
-        where = column.get("name") or column.get("organization") or column.get("first_name")
         problems.append(RowProblem(line, where, "the name is empty"))
+    elif formula_like(name):
+        problems.append(RowProblem(line, where, f"the name '{visible(name[:40])}' is a "
+                                   "spreadsheet formula, not a name; check the row"))
     signed_on = today
     if value.get("signed_on"):
         try:
-            signed_on = _parse_form_date(value["signed_on"], dayfirst)
+            signed_on = _parse_form_date(value["signed_on"],
+                                         orders.get(column["signed_on"], "mdy"))
         except ValueError:
             problems.append(RowProblem(line, column["signed_on"], f"'{value['signed_on']}' is "
                                        "not a date (write YYYY-MM-DD)"))
@@ -354,7 +422,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                force: bool = False, today: dt.date, cwd: Path | None = None,
                check_deliverability: bool = False,
                progress: Callable[[int], None] | None = None,
-               update: bool = False) -> ImportReport:
+               update: bool = False, skip_invalid: bool = False,
+               dates: str | None = None) -> ImportReport:
     """Import a sign-on form's CSV export: new rows are added, the rest reported.
 
     Rows already in the roster (same name after normalisation) are skipped, so importing the
@@ -363,28 +432,43 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
     later row of the same person winning; an empty answer changes nothing, and the name,
     kind, sort key, signing date and status are never touched. Suspected duplicates are skipped
     unless `force`. Any invalid row refuses the whole import (RosterError, nothing written) —
-    except in a dry run, which only reports.
+    except in a dry run, which only reports, and with `skip_invalid`, which imports the valid
+    rows and reports the others. Rows of empty cells are reported, not imported.
+
+    `dates` ('dmy' or 'mdy') says how to read dates such as 03/04/2024; without it, each date
+    column's order is decided from its unambiguous rows (see `date_orders`).
     """
     paths = Paths.of(letter)
     display = csv_path.name
+    if dates is not None and dates not in DATE_ORDERS:
+        raise RosterError(f"--dates '{dates}': use dmy (day first) or mdy (month first)")
     given, dayfirst = parse_map_specs(maps, cwd or Path.cwd())
-    header, rows = read_csv(csv_path, display)
+    header, all_rows = read_csv(csv_path, display)
     mapping = _resolve_mapping(header, given, display)
     report = ImportReport(display, mapping,
                           ignored=[h for h in header if h not in mapping and h])
+    rows = []
+    for line, row in all_rows:
+        if any(c.strip() for c in row):
+            rows.append((line, row))
+        else:
+            report.empty.append(line)
+    report.dates = date_orders(header, rows, mapping, dates or ("dmy" if dayfirst else None),
+                               display)
     endorsed = letter_fingerprint(letter)
     candidates: list[Candidate] = []
     for n, (line, row) in enumerate(rows, 1):
-        cand, problems = _row_candidate(line, row, header, mapping, dayfirst, today,
+        cand, problems = _row_candidate(line, row, header, mapping, report.dates, today,
                                         f"form:{display}:{line}", endorsed, check_deliverability)
         report.invalid += problems
         if cand:
             candidates.append(cand)
         if progress:
             progress(n)
-    if report.invalid and not dry_run:
+    if report.invalid and not dry_run and not skip_invalid:
         raise RosterError("nothing imported; fix these rows (or --map the columns) and "
-                          "retry:\n" + "\n".join(p.format(display) for p in report.invalid))
+                          "retry, or import the other rows with --skip-invalid:\n"
+                          + "\n".join(p.format(display) for p in report.invalid))
     with locked(paths.roster):
         roster = OpenRoster(paths)
         index = roster.names()
@@ -403,8 +487,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                     report.present.append((cand, hit))
             elif key in seen:
                 first = seen[key]
-                report.present.append((cand, Match(first.signatory.name, first.line,
-                                                   "same", in_csv=True)))
+                report.repeated.append((cand, Match(first.signatory.name, first.line,
+                                                    "same", in_csv=True)))
             else:
                 seen[key] = cand
                 fresh.append(cand)
@@ -465,8 +549,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         text = raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})
-        change_private_contacts(paths, private)
-        roster.write(text)
+        roster.write(text, change_private_contacts(paths, private))
         report.written = True
     return report
 

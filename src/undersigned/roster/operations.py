@@ -6,6 +6,7 @@ in matching.py."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,12 +18,14 @@ from ..format.load import load_roster
 from ..format.model import Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..textsafety import visible
 from ..workspace import roster_path
 from . import rosterfile
 from .collation import identity_key
 from .fingerprint import letter_fingerprint
 from .matching import NameIndex
-from .rosterfile import RosterText, locked
+from .rosterfile import RosterText
+from .writes import locked, write_together
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
 PRIVATE_HEADER = (
@@ -62,7 +65,7 @@ def _read(path: Path) -> str | None:
     from ..errors import LoadError
     from ..format.yamlio import read_text
 
-    if not path.exists():
+    if not os.path.lexists(path):  # a link that loops or dangles is read, and refused
         return None
     try:
         return read_text(path, path.name)
@@ -98,8 +101,13 @@ def parse_day(value: str | dt.date, today: dt.date, what: str = "date") -> dt.da
 
 def check_signatory(sig: Signatory) -> None:
     """Refuse a signatory the roster cannot hold: empty name, unknown kind, multi-line text."""
+    from ..textsafety import unprintable_name
+
     if not sig.name or not sig.name.strip():
         raise RosterError("name is empty; give the name as it should be printed")
+    if why := unprintable_name(sig.name):
+        raise RosterError(f"name '{visible(sig.name)}' {why}; retype it as it should be "
+                          "printed")
     if sig.kind not in SIGNATORY_KINDS:
         raise RosterError(f"kind '{sig.kind}' is not one of: {', '.join(SIGNATORY_KINDS)}")
     if sig.status not in STATUSES:
@@ -111,6 +119,8 @@ def check_signatory(sig: Signatory) -> None:
                               "write it on one line")
         if value is not None and (bad := _control_characters(value)):
             raise RosterError(f"{name} '{value}' holds {bad}; retype it without them")
+        if value is not None and "\t" in value:
+            raise RosterError(f"{name} '{visible(value)}' holds a tab; retype it with spaces")
 
 
 def _control_characters(value: str) -> str | None:
@@ -169,10 +179,15 @@ class OpenRoster:
             f"'{m.name}' (line {m.line})" for m in close[:3]) + "?" if close else ""
         raise RosterError(f"no signatory '{name}' in {self.paths.roster.name}{hint}")
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, private: str | None = None) -> None:
+        """Write the roster, and the private contacts file when `private` is given: both
+        change or neither does (writes.write_together)."""
         if self.doc.parsed:
             rosterfile.check_parses(text, self.paths.roster.name)
-        write_atomic(self.paths.roster, text)
+        writes = [(self.paths.roster, text, None)]
+        if private is not None:
+            writes.insert(0, (self.paths.private, private, 0o600))
+        write_together(self.paths.roster, writes)
 
 
 def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
@@ -208,14 +223,16 @@ def _current_as_of(doc: RosterText) -> dt.date | None:
 # --- private contacts --------------------------------------------------------------------------
 
 def change_private_contacts(paths: Paths, changes: dict[str, dict | None],
-                            renames: dict[str, str] | None = None) -> None:
-    """Apply per-name changes to the private contacts file (None removes a person)."""
+                     renames: dict[str, str] | None = None, text: str | None = None
+                     ) -> str | None:
+    """The private contacts file (or `text`) with per-name changes applied (None removes a
+    person), to be written with the roster (`OpenRoster.write`); None when nothing changes."""
     if not changes and not renames:
-        return
-    text = _read(paths.private)
+        return text
+    text = text if text is not None else _read(paths.private)
     if text is None:
         if not any(changes.values()):
-            return
+            return None
         text = PRIVATE_HEADER.format(slug=paths.slug) + "signatories:\n"
     doc = RosterText(text, paths.private.name)
     for old, new in (renames or {}).items():
@@ -244,7 +261,7 @@ def change_private_contacts(paths: Paths, changes: dict[str, dict | None],
         else:
             text = text if text.endswith("\n") else text + "\n"
             text += blocks
-    write_atomic(paths.private, text, mode=0o600)
+    return text
 
 
 def private_contacts(paths: Paths) -> dict[str, dict]:
@@ -306,9 +323,17 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
             days = [today]
         text = raise_as_of(roster.doc, text, days)
         as_of = max([d for d in (_current_as_of(roster.doc), *days) if d], default=None)
+        private = None
+        if sig.name in private_contacts(paths) and \
+                not any(e.name == sig.name for e in roster.doc.entries):
+            # contacts left by a write that an older version did not finish: they are not
+            # this signatory's, so they go rather than be picked up silently
+            private = change_private_contacts(paths, {sig.name: None})
+            warnings.append(f"removed private contacts of '{sig.name}' that no roster entry "
+                            "had (left by an interrupted command)")
         if email:
-            change_private_contacts(paths, {sig.name: {"email": email}})
-        roster.write(text)
+            private = change_private_contacts(paths, {sig.name: {"email": email}}, text=private)
+        roster.write(text, private)
     line = _line_of_name(text, sig.name)
     return AddResult(sig, line, as_of, paths.roster, warnings)
 
@@ -330,6 +355,8 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
     day = parse_day(on or today, today, "withdrawal date")
     if reason and ("\n" in reason or "\r" in reason):
         raise RosterError("the reason spans several lines; write it on one line")
+    if reason and (bad := _control_characters(reason)):  # as `add` refuses them in any field
+        raise RosterError(f"the reason '{visible(reason)}' holds {bad}; retype it without them")
     with locked(paths.roster):
         roster = OpenRoster(paths, ("signed_on", "status"))
         i = roster.find(name)
@@ -364,21 +391,25 @@ def erase_signatory(letter: Path, name: str) -> Erased:
     private contacts. Unlike `withdraw_signatory`, nothing of them stays in the current files
     (git history still has them: docs/privacy.md says what to do about that).
 
-    `as_of` stays: it may now be later than needed, which is allowed. The private file goes
-    first, so a process killed in between leaves the roster entry, and erasing again finishes.
+    `as_of` stays: it may now be later than needed, which is allowed. The roster and the
+    private file change together (`OpenRoster.write`). Private contacts that no roster entry has
+    (left by an interrupted command of an older version) are erased too.
     """
     paths = Paths.of(letter)
     with locked(paths.roster):
         roster = OpenRoster(paths)
+        contacts = private_contacts(paths)
+        if name in contacts and roster.exists and \
+                not any(e.name == name for e in roster.doc.entries):
+            write_atomic(paths.private, change_private_contacts(paths, {name: None}), mode=0o600)
+            return Erased(name, 0, paths.private, True, _named_elsewhere(paths, name))
         i = roster.find(name)
         entry = roster.doc.entries[i]
         found = str(entry.name)
         line = roster.doc.line_of(entry.item)
         text = rosterfile.remove_entry(roster.doc, i)
-        private = found in private_contacts(paths)
-        if private:
-            change_private_contacts(paths, {found: None})
-        roster.write(text)
+        private = found in contacts
+        roster.write(text, change_private_contacts(paths, {found: None}) if private else None)
     return Erased(found, line, paths.roster, private, _named_elsewhere(paths, found))
 
 
@@ -485,10 +516,11 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
         if new_values.get("status", "confirmed") == "confirmed" and day:
             text = raise_as_of(doc, text, [day])
         renames = {old["name"]: changes["name"]} if "name" in changes else None
+        private = None
         if email or renames:
-            change_private_contacts(
+            private = change_private_contacts(
                 paths, {new_values["name"]: {"email": email}} if email else {}, renames)
-        roster.write(text)
+        roster.write(text, private)
     return probe
 
 

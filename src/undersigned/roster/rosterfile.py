@@ -1,16 +1,12 @@
-"""The roster file as text: canonical entry layout, splicing edits, locked atomic writes."""
+"""The roster file as text: the canonical entry layout, an index of the entries, splicing
+edits. Writing it (the lock, atomic and paired writes) is in writes.py."""
 
 from __future__ import annotations
 
 import bisect
-import contextlib
-import os
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from glob import escape as glob_escape
-from pathlib import Path
 
 from ..errors import RosterError
 from ..format.model import Signatory
@@ -185,6 +181,13 @@ class RosterText:
                     f"{pos.file}:{pos.line}: this roster is not written one '- ' entry per "
                     "block; run `undersigned fmt` to lay it out, then retry")
             values = {k: item[k] for k in ("name", "kind", "sort_as") if k in item}
+            for k, v in values.items():
+                if isinstance(v, RawMap | RawList):
+                    at = item.value_pos.get(k, pos)
+                    what = "a mapping" if isinstance(v, RawMap) else "a list"
+                    raise RosterError(f"{at.file}:{at.line}:{at.column}: '{k}' is {what}; "
+                                      "write a single value (`undersigned validate` lists "
+                                      "every problem)")
             self.entries.append(Entry(line_start, values, raw=item))
 
     def _dash_line(self, starts: list[int], line: int, column: int) -> int | None:
@@ -515,75 +518,3 @@ def check_parses(text: str, display: str) -> RawMap:
     except LoadError as e:
         raise RosterError(f"{display}: an edit of this hand-formatted roster would break it "
                           f"({e}); run `undersigned fmt` first, then retry") from None
-
-
-# --- locked, atomic writes -----------------------------------------------------------------------
-
-def lock_path(roster: Path) -> Path:
-    """`signatories/<slug>.yaml` → `signatories/.<slug>.lock`."""
-    return roster.parent / f".{roster.name.removesuffix('.yaml')}.lock"
-
-
-@contextlib.contextmanager
-def locked(roster: Path, timeout: float | None = None):
-    """Hold the roster's exclusive lock: writers are serialised, readers are not blocked.
-
-    flock is released by the kernel when the holder exits, however it dies, so a stale lock
-    file is harmless and never needs deleting.
-    """
-    roster.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(roster), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _lock(fd)
-        try:
-            _remove_stale_temporaries(roster)
-            yield
-        finally:
-            _unlock(fd)
-    finally:
-        os.close(fd)
-
-
-# The lock itself: flock where there is one; on Windows, a byte-range lock on the lock file's
-# first byte, which Windows also releases when the holder dies. (filelock would do both, but
-# it costs a sign command some 40 ms of imports, asyncio among them, and polls while it waits.)
-if sys.platform == "win32":  # pragma: no cover - not run on this project's CI
-    import errno
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        while True:  # LK_LOCK gives up after ten one-second tries: wait as flock does
-            os.lseek(fd, 0, os.SEEK_SET)
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                return
-            except OSError as e:
-                if e.errno not in (errno.EDEADLOCK, errno.EACCES):
-                    raise
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def _remove_stale_temporaries(roster: Path) -> None:
-    """Delete the temporary files of writes that a killed process left behind.
-
-    The roster and its private file are only written under the roster's lock, which the
-    caller holds: any temporary file of theirs that exists now belongs to a dead writer.
-    """
-    private = roster.name.removesuffix(".yaml") + ".private.yaml"
-    for name in (roster.name, private):
-        for stale in roster.parent.glob(f".{glob_escape(name)}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-
-

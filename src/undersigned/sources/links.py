@@ -91,7 +91,8 @@ def letter_links(letter: Letter) -> list[Link]:
             if getattr(part, "text", None):
                 out += [Link(url, text_pos, f"a link in footnote '{note.key}'")
                         for url in inline_links(part.text)]
-    return [link for link in out if _scheme(link.url) in ("http", "https")]
+    return [link for link in out
+            if link.url.strip().lower().startswith(("http://", "https://"))]
 
 
 def _scheme(url: str) -> str:
@@ -105,7 +106,9 @@ def _scheme(url: str) -> str:
 
 
 def _host_key(url: str) -> str:
-    """Host and port as the HTTP client connects to them (IDNA-encoded): one queue each."""
+    """Host and port as the HTTP client connects to them (IDNA-encoded), one queue each; the
+    address itself when the client cannot read it (it is still checked, and reported as not
+    valid)."""
     import httpx
 
     try:
@@ -218,7 +221,11 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
             nonlocal done
             host = per_host.setdefault(_host_key(url), asyncio.Semaphore(PER_HOST))
             async with overall, host:
-                result = await _check_one(client, url, opts)
+                try:  # --timeout bounds the whole check of an address, retries included
+                    result = await asyncio.wait_for(_check_one(client, url, opts), opts.timeout)
+                except TimeoutError:
+                    result = LinkResult(url, DEAD, detail=f"no answer within {opts.timeout:g} s",
+                                        reached=True)
             done += 1
             if progress:
                 progress(done, len(urls))
@@ -291,8 +298,11 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if new_url and new_url != url:
         return LinkResult(url, MOVED, status, new_url, f"moved permanently to {new_url}",
                           reached=True)
-    if _scheme(url) == "http":
-        secure = "https" + url[len("http"):]
+    scheme = _scheme(url)
+    if not scheme:
+        return LinkResult(url, DEAD, detail="not a valid address", reached=True)
+    if scheme == "http":
+        secure = "https" + url.strip()[len("http"):]
         got, _ = await _request(client, "HEAD", secure,
                                 Options(opts.timeout, 0, 0, opts.concurrency, opts.transport,
                                         opts.allow_private))
