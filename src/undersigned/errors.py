@@ -110,3 +110,11 @@ class WriteError(UndersignedError):
             hint = "check the directory and retry"
         super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. "
                          "The file was not changed.")
+
+
+class TranslationError(UndersignedError):
+    """Raised when a translation cannot be made or updated (unknown language, unreadable file)."""
+
+
+class LanguageError(UndersignedError):
+    """Raised when a language tag names no locale that CLDR knows."""

@@ -76,8 +76,9 @@ def _unique(paths: list[Path]) -> list[Path]:
 
 
 def letters_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
-    """The letters that paths, slugs, directories or roster paths name, each once (a letter
-    and its roster name one letter); every letter of the workspace when none is given."""
+    """The letters that paths, slugs, directories, roster or translation paths name, each once
+    (a letter, its roster and its translations name one letter); every letter of the
+    workspace when none is given."""
     if not args:
         return letter_files(workspace_root(cwd))
     out: list[Path] = []
@@ -89,6 +90,9 @@ def letters_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
                 letters.glob("*.yaml"))
         elif present(path) and path.parent.name == "signatories":
             out.append(path.parent.parent / "letters" / path.name)
+        elif present(path) and path.parent.parent.name == "translations":
+            # translations/<slug>/<lang>.yaml is checked with its letter
+            out.append(path.parent.parent.parent / "letters" / f"{path.parent.name}.yaml")
         else:
             out.append(resolve_letter(arg, cwd))
     return _unique(out)

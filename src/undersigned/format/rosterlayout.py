@@ -9,9 +9,10 @@ or writes roster text without the YAML parser goes through this module:
   (`format/load.py`, `review/diff.py`);
 - `read_scalar` reads one value (`roster/rosterfile.py` indexes and edits entries with it);
 - `write_scalar` writes one value (`sign` commands, `fmt` of a roster, the CSV import);
-- `plain_ok` decides plain against quoted for `fmt`'s letters too, so that no writer leaves
-  a word plain that a YAML 1.1 reader would take for a boolean, a null or a number ("NO" is
-  false to PyYAML; we write "NO").
+- `plain_ok` decides plain against quoted for every writer, and `quote` is the scalar writer
+  of letters and translations (`fmt`, `translate`), so that no writer leaves a word plain
+  that a YAML 1.1 reader would take for a boolean, a null or a number ("NO" is false to
+  PyYAML; we write "NO").
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .yamlio import _KEYWORDS, _NUMBER_START, RawList, RawMap, resolve_plain
 # in this order, and leaves the order of fields already in the file alone.
 FIELD_ORDER = (
     "name", "kind", "title", "sort_as", "country", "signed_on", "status", "withdrawn_on",
-    "withdrawal_reason", "named", "via", "endorsed", "email", "consent",
+    "withdrawal_reason", "named", "via", "lang", "endorsed", "email", "consent",
 )
 ITEM_PREFIX = "  - "
 FIELD_PREFIX = "    "
@@ -260,6 +261,35 @@ def plain_ok(s: str) -> bool:
     if s[0] in _TYPED_START and _TYPED.fullmatch(s):
         return False
     return isinstance(resolve_plain(s), str)
+
+
+def _double_quoted(s: str) -> str:
+    out = []
+    for c in s:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif unsafe_char(c) or (not c.isprintable() and c != " "):
+            code = ord(c)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def quote(s: str) -> str:
+    """A one-line YAML scalar for `s`: plain if possible, else quoted with the fewest escapes."""
+    if plain_ok(s):
+        return s
+    if not any(unsafe_char(c) for c in s) and "\t" not in s:
+        if '"' not in s and "\\" not in s:
+            return f'"{s}"'
+        return "'" + s.replace("'", "''") + "'"
+    return _double_quoted(s)
 
 
 def _quote(text: str) -> str:

@@ -140,6 +140,16 @@ class Endorsements:
 
 
 @dataclass
+class TranslationChange:
+    """One translation file added, removed or changed; `changes` are its texts that changed
+    (`field`: which text, `where`: what happened to it)."""
+
+    lang: str
+    status: str  # added | removed | modified
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
 class LetterDiff:
     slug: str
     status: str  # added | removed | modified | unchanged
@@ -149,6 +159,7 @@ class LetterDiff:
     sources: SourceChanges = field(default_factory=SourceChanges)
     body: BodyChanges = field(default_factory=BodyChanges)
     endorsements: Endorsements = field(default_factory=Endorsements)
+    translations: list[TranslationChange] = field(default_factory=list)
 
     @property
     def letter_path(self) -> str:
@@ -160,7 +171,8 @@ class LetterDiff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.fields or self.roster or self.footnotes or self.sources or self.body)
+        return bool(self.fields or self.roster or self.footnotes or self.sources or self.body
+                    or self.translations)
 
 
 @dataclass

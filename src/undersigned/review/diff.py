@@ -38,6 +38,7 @@ from .changes import (
     SignatoryChange,
     SourceChange,
     SourceChanges,
+    TranslationChange,
     WordOp,
 )
 
@@ -535,5 +536,5 @@ def _signatory_order(c: SignatoryChange):
 __all__ = [
     "BlockChange", "BodyChanges", "Diff", "Endorsements", "FieldChange", "FootnoteChanges",
     "LetterDiff", "NoteChange", "RosterChanges", "SignatoryChange", "SourceChange",
-    "SourceChanges", "WordOp", "diff_letter", "diff_rosters", "word_diff",
+    "SourceChanges", "TranslationChange", "WordOp", "diff_letter", "diff_rosters", "word_diff",
 ]

@@ -82,6 +82,11 @@ def summary(d: LetterDiff) -> str:
     if d.endorsements.invalidated:
         parts.append(_plural(d.endorsements.endorsed_earlier, "endorsement") + " of the "
                      "earlier text")
+    for t in d.translations:
+        if t.status != "modified":
+            parts.append(f"{t.lang} translation {t.status}")
+        else:
+            parts.append(f"{t.lang} translation: " + _plural(len(t.changes), "text") + " changed")
     return ", ".join(parts) if parts else "no changes"
 
 
@@ -242,7 +247,23 @@ def format_text(result: Diff, style: Style | None = None) -> str:
         if e.text_changed:
             lines.append(st("Endorsements", bold=True))
             lines.append("  " + _endorsement_sentence(e))
+        if d.translations:
+            lines.append(st("Translations", bold=True))
+            for t in d.translations:
+                lines.append(f"  {t.lang}: {t.status}")
+                lines += [f"      {line}" for c in t.changes for line in _translation_lines(c)]
     return "\n".join(lines) + "\n"
+
+
+def _translation_lines(c: FieldChange) -> list[str]:
+    from ..format.translations import word_diff as words
+
+    if c.where == "edited" and c.old and c.new:
+        return [f"{c.field} edited: {words(c.old, c.new)}"]
+    if c.where == "marked outdated":
+        return [f"{c.field} marked outdated (its source changed)"]
+    shown = c.new if c.new is not None else c.old
+    return [f"{c.field} {c.where}" + (f": {shown}" if shown else "")]
 
 
 def _short(fingerprint: str | None) -> str:
@@ -407,6 +428,14 @@ def format_markdown(result: Diff) -> str:
             mark = "⚠️" if e.invalidated else "ℹ️"
             lines.append(f"{mark} {md_escape(sentence[0].upper() + sentence[1:])}")
             lines.append("")
+        if d.translations:
+            body = []
+            for t in d.translations:
+                body.append(f"- **{md_escape(t.lang)}** ({t.status})")
+                body += [f"  - {md_escape(line)}" for c in t.changes
+                         for line in _translation_lines(c)]
+            lines += _details("Translations: " + ", ".join(t.lang for t in d.translations),
+                              body)
     spec = result.spec or f"{result.base} {result.head}"
     while lines and lines[-1] == "":
         lines.pop()
@@ -448,6 +477,8 @@ def as_dict(result: Diff) -> dict:
             "endorsements": {**plain(d.endorsements),
                              "invalidated": d.endorsements.invalidated},
         }
+        if d.translations:  # only where a translation changed: other reports stay as they were
+            item["translations"] = plain(d.translations)
         letters.append(item)
     return {"base": result.base, "head": result.head, "range": result.spec,
             "letters": letters}

@@ -4,6 +4,7 @@ canonical layout are compared entry block by entry block."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,13 @@ from ..format.rosterlayout import (
 )
 from ..format.yamlio import decode, parse_yaml
 from ..problems import Severity
-from .changes import Diff, FieldChange, LetterDiff, RosterChanges
+from .changes import (
+    Diff,
+    FieldChange,
+    LetterDiff,
+    RosterChanges,
+    TranslationChange,
+)
 from .diff import (
     compare_letters,
     diff_rosters,
@@ -180,7 +187,48 @@ def diff_revisions(repo, changes, slugs: list[str] | None = None) -> Diff:
             raise WorkspaceError(f"no letter '{slug}' (letters/{slug}.yaml or "
                                  f"signatories/{slug}.yaml) at {changes.base.label} or at "
                                  f"{changes.head.label}; check the slug")
-        out.letters.append(diff_texts(slug, sides[0], sides[1]))
+        result = diff_texts(slug, sides[0], sides[1])
+        result.translations = _diff_translations(repo, changes, slug, sides)
+        if result.translations and result.status == "unchanged":
+            result.status = "modified"
+        out.letters.append(result)
+    return out
+
+
+def _diff_translations(repo, changes, slug: str, sides: list[TextSide]
+                       ) -> list[TranslationChange]:
+    """Each translation of the letter that changed between the revisions, text by text."""
+    from ..format.translations import build_translation, compare_translations
+
+    out = []
+    source_lang = "en"
+    for side in reversed(sides):
+        if side.letter_text is not None:
+            found = re.search(r"^lang:[ \t]*([A-Za-z0-9-]+)", side.letter_text, re.M)
+            source_lang = found.group(1) if found else source_lang
+            break
+    for path in repo.changed_files(changes, (f"translations/{slug}",)):
+        parts = path.split("/")
+        if len(parts) != 3 or not parts[2].endswith(".yaml"):
+            continue
+        lang = parts[2].removesuffix(".yaml")
+        states = []
+        for rev in (changes.base, changes.head):
+            display = path if rev.is_working_tree else f"{rev.label}:{path}"
+            data = repo.read(rev, path)
+            if data is None:
+                states.append(None)
+                continue
+            tr, problems = build_translation(decode(data, display), Path(path), source_lang,
+                                             display)
+            if tr is None:
+                raise LoadError(problems)
+            states.append(tr)
+        status = letter_status(states[0] is not None, states[1] is not None)
+        found = [FieldChange(label, old, new, where=what)
+                 for label, what, old, new in compare_translations(*states)]
+        if found or status != "modified":
+            out.append(TranslationChange(lang, status, found))
     return out
 
 

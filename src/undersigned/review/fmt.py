@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import FormatError, LoadError
 from ..format import schema
-from ..format.rosterlayout import plain_ok, plainly_laid_out, unsafe_char
+from ..format.rosterlayout import plainly_laid_out, quote, unsafe_char
 from ..format.yamlio import decode, parse_yaml, resolve_plain
 from ..gcpause import paused_gc
 
@@ -67,35 +67,6 @@ def _literal_ok(s: str) -> bool:
     lines = content.split("\n")
     first = next(line for line in lines if line)
     return not first.startswith(" ") and not any(line.endswith(" ") for line in lines)
-
-
-def _double_quoted(s: str) -> str:
-    out = []
-    for c in s:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif unsafe_char(c) or (not c.isprintable() and c != " "):
-            code = ord(c)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def quote(s: str) -> str:
-    """A one-line YAML scalar for `s`: plain if possible, else quoted with the fewest escapes."""
-    if plain_ok(s):
-        return s
-    if not any(unsafe_char(c) for c in s) and "\t" not in s:
-        if '"' not in s and "\\" not in s:
-            return f'"{s}"'
-        return "'" + s.replace("'", "''") + "'"
-    return _double_quoted(s)
 
 
 # --- the parsed document --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..format.model import Signatory
 from ..textsafety import formula_like, from_spreadsheet, visible
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key
-from .fingerprint import letter_fingerprint
+from .fingerprint import Fingerprints
 from .matching import Match, look_key, similar_pairs
 from .operations import (
     OpenRoster,
@@ -46,6 +46,8 @@ HEADER_FIELDS = {
     "signed_on": ("timestamp", "completion time", "date", "signed on", "date signed",
                   "submitted at", "submission date", "created at"),
     "sort_as": ("sort as", "sort key"),
+    "lang": ("lang", "language", "language read", "language of the text", "version read",
+             "which version did you read"),
 }
 TARGETS = (*HEADER_FIELDS, "named", "anonymous", "ignore")
 _ALIAS = {alias: target for target, aliases in HEADER_FIELDS.items() for alias in aliases}
@@ -325,7 +327,7 @@ def _consent(value: str, inverted: bool) -> bool | None:
 
 
 def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[str, str],
-                   orders: dict[str, str], today: dt.date, via: str, endorsed: str | None,
+                   orders: dict[str, str], today: dt.date, via: str, endorsed: Fingerprints,
                    check_deliverability: bool) -> tuple[Candidate | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     if len(row) < len(header):
@@ -407,9 +409,15 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
             else:
                 named = answer
                 consent = f"{column[target]}: {value[target] or '(no answer)'} ({via})"
+    lang, fingerprint_read = None, None
+    try:
+        lang = endorsed.language(value.get("lang"))
+        fingerprint_read = endorsed.of(lang)
+    except RosterError as e:
+        problems.append(RowProblem(line, column.get("lang"), str(e)))
     sig = Signatory(name=name, kind=kind, signed_on=signed_on, title=title,
                     sort_as=value.get("sort_as") or None, country=value.get("country") or None,
-                    named=named, via=via, endorsed=endorsed)
+                    named=named, via=via, lang=lang, endorsed=fingerprint_read)
     if not problems:
         try:
             check_signatory(sig)
@@ -455,7 +463,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
             report.empty.append(line)
     report.dates = date_orders(header, rows, mapping, dates or ("dmy" if dayfirst else None),
                                display)
-    endorsed = letter_fingerprint(letter)
+    endorsed = Fingerprints(letter)
+    endorsed.of()  # an unreadable letter refuses the import before any row is read
     candidates: list[Candidate] = []
     for n, (line, row) in enumerate(rows, 1):
         cand, problems = _row_candidate(line, row, header, mapping, report.dates, today,

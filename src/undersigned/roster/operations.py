@@ -22,7 +22,7 @@ from ..textsafety import visible
 from ..workspace import roster_path
 from . import rosterfile
 from .collation import identity_key
-from .fingerprint import letter_fingerprint
+from .fingerprint import Fingerprints
 from .matching import NameIndex
 from .rosterfile import RosterText
 from .writes import locked, write_together
@@ -223,7 +223,7 @@ def _current_as_of(doc: RosterText) -> dt.date | None:
 # --- private contacts --------------------------------------------------------------------------
 
 def change_private_contacts(paths: Paths, changes: dict[str, dict | None],
-                     renames: dict[str, str] | None = None, text: str | None = None
+                            renames: dict[str, str] | None = None, text: str | None = None
                      ) -> str | None:
     """The private contacts file (or `text`) with per-name changes applied (None removes a
     person), to be written with the roster (`OpenRoster.write`); None when nothing changes."""
@@ -298,7 +298,9 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
     check_signatory(sig)
     if email:
         email = normalise_email(email, check_deliverability)
-    sig.endorsed = sig.endorsed or letter_fingerprint(letter)
+    prints = Fingerprints(letter)
+    sig.lang = prints.language(sig.lang)
+    sig.endorsed = sig.endorsed or prints.of(sig.lang)
     warnings = []
     with locked(paths.roster):
         roster = OpenRoster(paths)
@@ -528,20 +530,24 @@ def reconfirm(letter: Path, names: list[str], *, all_stale: bool = False,
               today: dt.date) -> list[str]:
     """Record that signatories endorsed the current text (after they confirmed it)."""
     paths = Paths.of(letter)
-    current = letter_fingerprint(letter)
+    prints = Fingerprints(letter)
     done: list[str] = []
     with locked(paths.roster):
-        roster = OpenRoster(paths, ("endorsed", "status"))
+        roster = OpenRoster(paths, ("endorsed", "status", "lang"))
         doc = roster.doc
+
+        def current(i: int) -> str:  # the text in the language this signatory read
+            return prints.of(doc.entries[i].values.get("lang"))
+
         targets = [roster.find(n) for n in names]
         if all_stale:
             targets += [i for i, e in enumerate(doc.entries)
-                        if e.values.get("endorsed") not in (None, current)
+                        if e.values.get("endorsed") not in (None, current(i))
                         and e.values.get("status") != "withdrawn"]
         text = doc.text
         for i in sorted(set(targets), reverse=True):  # from the end: offsets stay valid
             doc.text = text
-            text = rosterfile.update_entry(doc, i, {"endorsed": current})
+            text = rosterfile.update_entry(doc, i, {"endorsed": current(i)})
             done.append(str(doc.entries[i].name))
         if done:
             roster.write(text)
@@ -555,6 +561,8 @@ class Listing:
     signatories: list[Signatory]
     stale: set[int]  # ids of the signatories who endorsed an earlier text
     counts: dict[str, int]
+    lang: str = ""  # the letter's language
+    stale_by_lang: dict[str, int] = field(default_factory=dict)  # stale signatories per language
 
 
 def list_signatories(letter: Path, *, status: str | None = None, kind: str | None = None,
@@ -567,14 +575,27 @@ def list_signatories(letter: Path, *, status: str | None = None, kind: str | Non
     errors = [p for p in problems if p.severity.value == "error"]
     if roster is None:
         raise RosterError("\n".join(p.format() for p in errors))
-    current = letter_fingerprint(letter) if any(s.endorsed for s in roster.signatories) else None
+    prints = Fingerprints(letter)
     stale_ids = {id(s) for s in roster.signatories
-                 if s.endorsed and current and s.endorsed != current and s.status != "withdrawn"}
+                 if s.endorsed and s.status != "withdrawn" and _stale(prints, s)}
     chosen = [s for s in roster.signatories
               if (status is None or s.status == status)
               and (kind is None or s.kind == kind_of(kind))
               and (not stale or id(s) in stale_ids)]
-    return Listing(chosen, stale_ids, _counts(chosen))
+    by_lang: dict[str, int] = {}
+    for s in roster.signatories:
+        if id(s) in stale_ids:
+            lang = s.lang or (prints.letter.lang if prints.letter else "")
+            by_lang[lang] = by_lang.get(lang, 0) + 1
+    return Listing(chosen, stale_ids, _counts(chosen),
+                   prints.letter.lang if prints.letter else "", dict(sorted(by_lang.items())))
+
+
+def _stale(prints: Fingerprints, s: Signatory) -> bool:
+    try:
+        return s.endorsed != prints.of(s.lang)
+    except RosterError:  # a language the letter has no (readable) translation for
+        return True
 
 
 def _counts(sigs: list[Signatory]) -> dict[str, int]:
@@ -596,6 +617,7 @@ def signatory_record(s: Signatory, stale: bool = False) -> dict:
         "signed_on": s.signed_on.isoformat() if s.signed_on else None,
         "title": s.title, "sort_as": s.sort_as, "country": s.country, "named": s.named,
         "withdrawn_on": s.withdrawn_on.isoformat() if s.withdrawn_on else None,
-        "withdrawal_reason": s.withdrawal_reason, "via": s.via, "endorsed": s.endorsed,
+        "withdrawal_reason": s.withdrawal_reason, "via": s.via, "lang": s.lang,
+        "endorsed": s.endorsed,
         "stale": stale, "line": s.pos.line,
     }
