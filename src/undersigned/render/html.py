@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import TemplateError, UndersignedError
+from ..errors import PdfUnavailableError, TemplateError
 from ..format.inline import Span, Text
 from ..format.locales import is_english
 from .env import make_environment, render_template
@@ -16,10 +16,6 @@ from .prepare import NoteCall, Prepared
 
 LINK_SCHEMES = ("http://", "https://")
 _SPACE = re.compile(r"\s+")
-
-
-class PdfUnavailableError(UndersignedError):
-    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
 
 
 def safe_href(href: str | None) -> str | None:
@@ -53,22 +49,8 @@ class _InlineHTML:
         return number in self.called
 
     def _nodes(self, nodes: list, in_note: bool, collapse: bool = False):
-        for i, n in enumerate(nodes):
-            if isinstance(n, NoteCall) and not in_note and _after_bound_word(nodes, i):
-                continue  # written with the word before it
-            if isinstance(n, Text) and not in_note and _bound(nodes, i):
-                # The last word and the calls after it stay on one line: a call never
-                # starts a line (WeasyPrint and browsers would otherwise break before it).
-                text = _SPACE.sub(" ", n.text) if collapse else n.text
-                head, word = _LAST_WORD.match(text).groups()
-                calls = []
-                for call in nodes[i + 1:]:
-                    if not isinstance(call, NoteCall):
-                        break
-                    calls.append(self._call(call, in_note, collapse))
-                yield str(escape(head))
-                yield f'<span class="fn-bind">{escape(word)}{"".join(calls)}</span>'
-            elif isinstance(n, Text):
+        for n in nodes:
+            if isinstance(n, Text):
                 text = _SPACE.sub(" ", n.text) if collapse else n.text
                 yield str(escape(text))
             elif isinstance(n, NoteCall):
@@ -87,31 +69,18 @@ class _InlineHTML:
         number = call.number
         link = f'<a href="#fn-{number}" role="doc-noteref">{number}</a>'
         if in_note or number in self.called or number not in self.notes:
-            return f'<sup class="fn-ref fn-again">{link}</sup>'
+            return f'{_JOIN}<sup class="fn-ref fn-again">{link}</sup>'
         self.called.add(number)
         # Newlines inside a footnote element become hard breaks in WeasyPrint: collapse them.
         text = "".join(self._nodes(self.notes[number].nodes, in_note=True, collapse=True))
-        return (f'<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
+        return (f'{_JOIN}<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
                 f'role="doc-noteref">{number}</a></sup>'
                 f'<span class="fn" data-n="{number}" aria-hidden="true">{text}</span>')
 
 
-_LAST_WORD = re.compile(r"(.*?)(\S*)\Z", re.S)
-
-
-def _bound(nodes: list, i: int) -> bool:
-    """Whether nodes[i] is a text ending in a word that a footnote call follows."""
-    return (isinstance(nodes[i], Text) and i + 1 < len(nodes)
-            and isinstance(nodes[i + 1], NoteCall) and bool(nodes[i].text)
-            and not nodes[i].text[-1].isspace())
-
-
-def _after_bound_word(nodes: list, i: int) -> bool:
-    """Whether the call nodes[i] follows (through other calls) a word it is bound to."""
-    j = i - 1
-    while j >= 0 and isinstance(nodes[j], NoteCall):
-        j -= 1
-    return j >= 0 and _bound(nodes, j)
+# WORD JOINER before a call: a line never breaks between a word and its call mark (WeasyPrint
+# would otherwise set a call that ends a full line alone at the start of the next).
+_JOIN = "&#x2060;"
 
 
 def _split_calls(nodes: list) -> tuple[list, list[NoteCall]]:
