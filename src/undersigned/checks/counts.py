@@ -90,6 +90,11 @@ def _texts(letter: Letter) -> Iterator[tuple[str, Pos]]:
             yield from zip(block.texts, positions, strict=False)
 
 
+def check_signatories(letter: Letter, roster: Roster) -> list[Problem]:
+    """Rules count-mismatch and signatories-unprinted."""
+    return check_counts(letter, roster) + check_sections(letter, roster)
+
+
 def check_counts(letter: Letter, roster: Roster) -> list[Problem]:
     """A warning for each number in the text that says how many signed and is not what the
     roster says. Counts written as {count:…} are filled in from the roster, so never wrong."""

@@ -39,6 +39,7 @@ from ..textsafety import (
     visible,
 )
 from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
+from .counts import check_signatories
 
 _FORMULA_START = frozenset("=+-@ \uff1d\uff0b\uff0d\uff20")
 
@@ -93,10 +94,8 @@ RULES = {
     "roster-duplicate": "Two signatories are the same after normalisation.",
     "roster-near-duplicate": "Two signatories look alike (warning).",
     "roster-order": "The roster is not in the order the renderer prints (warning).",
-    "count-mismatch": "The text states a number of signatories the roster does not have "
-                      "(warning).",
-    "signatories-unprinted": "Printed signatories of a kind are in no section of the list "
-                             "(warning).",
+    "count-mismatch": "A number of signatories in the text disagrees with the roster (warning).",
+    "signatories-unprinted": "Signatories of a kind that no section lists (warning).",
     "email-invalid": "An e-mail address is not valid.",
     "signed-future": "A signing date lies in the future.",
     "signed-after-as-of": "A signature is dated after the 'as of' date.",
@@ -171,10 +170,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster, translations)
         if warnings:
-            from .counts import check_counts, check_sections
-
-            problems += check_counts(letter, roster)
-            problems += check_sections(letter, roster)
+            problems += check_signatories(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
 
 
