@@ -37,3 +37,7 @@ class TemplateError(UndersignedError):
 
 class RosterError(UndersignedError):
     """Raised when a roster operation is refused (duplicate, invalid input); nothing written."""
+
+
+class PreviewError(UndersignedError):
+    """Raised when the live preview cannot serve (port taken, no page rendered yet)."""

@@ -94,25 +94,58 @@ RULES = {
 
 
 def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
-                      warnings: bool = True
+                      warnings: bool = True, rosters: RosterCache | None = None
                       ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     """Load a letter and its roster and run every rule; returns the models and all problems.
 
     `warnings=False` skips the roster checks that can only warn (near duplicates, order,
     suspicious text) — what `render` needs, since only errors stop it — which is most of
-    the time on a roster of tens of thousands.
+    the time on a roster of tens of thousands. `rosters` keeps a checked roster from one call
+    to the next while its file is unchanged (the live preview re-checks after every save).
     """
     with paused_gc():
-        return _check_letter_file(path, cwd, today or dt.date.today(), warnings)
+        return _check_letter_file(path, cwd, today or dt.date.today(), warnings, rosters)
 
 
-def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
+class RosterCache:
+    """A roster loaded and checked once, re-used while its file's bytes stay the same."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._value: tuple[Roster | None, list[Problem]] = (None, [])
+
+    def get(self, path: Path, display: str, today: dt.date, warnings: bool
+            ) -> tuple[Roster | None, list[Problem]]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None  # the loader reports it, located
+        key = (path, display, today, warnings, data)
+        if data is None or key != self._key:
+            self._value = _load_checked_roster(path, display, today, warnings)
+            self._key = key if data is not None else None
+        roster, problems = self._value
+        return roster, list(problems)
+
+
+def _load_checked_roster(path: Path, display: str, today: dt.date, warnings: bool
+                         ) -> tuple[Roster | None, list[Problem]]:
+    roster, problems = load_roster(path, display)
+    if roster is not None:
+        problems += check_roster(roster, today, warnings)
+    return roster, problems
+
+
+def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
+                       rosters: RosterCache | None = None
                        ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
     roster = None
     if rpath.is_file():
-        roster, rproblems = load_roster(rpath, display_path(rpath, cwd))
+        display = display_path(rpath, cwd)
+        roster, rproblems = (rosters.get(rpath, display, today, warnings) if rosters
+                             else _load_checked_roster(rpath, display, today, warnings))
         problems += rproblems
     elif letter is not None:
         problems.append(letter.pos.warning(
@@ -124,8 +157,6 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
         from .quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
-    if roster is not None:
-        problems += check_roster(roster, today, warnings)
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)

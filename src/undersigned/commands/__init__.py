@@ -11,6 +11,7 @@ COMMANDS = [
     ("validate", "validate"),
     ("sign", "sign"),
     ("render", "render"),
+    ("preview", "preview"),
     ("fmt", "fmt"),
     ("diff", "diff"),
     ("links", "links"),
