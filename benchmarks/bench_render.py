@@ -29,8 +29,8 @@ WORDS = ("Human", "Rights", "Coalition", "Network", "Watch", "Forum", "Alliance"
 def synthetic_roster(n: int, seed: int = 7) -> str:
     """A canonical roster of n confirmed signatories (90% organisations), in sorted order."""
     sys.path.insert(0, str(REPO / "src"))
-    from undersigned.collation import sort_key
-    from undersigned.model import Signatory
+    from undersigned.format.model import Signatory
+    from undersigned.roster.collation import sort_key
 
     rng = random.Random(seed)
     people = []

@@ -42,8 +42,8 @@ GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
 def entries(n: int, seed: int = 5) -> list[dict]:
     """n signatories (one in ten an individual), sorted as the canonical roster keeps them."""
     sys.path.insert(0, str(REPO / "src"))
-    from undersigned.collation import sort_key
-    from undersigned.model import Signatory
+    from undersigned.format.model import Signatory
+    from undersigned.roster.collation import sort_key
 
     rng = random.Random(seed)
     out = []

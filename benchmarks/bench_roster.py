@@ -51,8 +51,8 @@ def name(rng: random.Random) -> str:
 
 
 def roster_text(size: int, rng: random.Random) -> str:
-    from undersigned.collation import identity_key, sort_key
-    from undersigned.model import Signatory
+    from undersigned.format.model import Signatory
+    from undersigned.roster.collation import identity_key, sort_key
 
     entries, seen = [], set()
     while len(entries) < size:

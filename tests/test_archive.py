@@ -9,11 +9,11 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from undersigned import archive as A
+from undersigned.checks.validate import check_letter_file
 from undersigned.cli import cli
-from undersigned.htmltext import html_text
-from undersigned.load import load_letter
-from undersigned.validate import check_letter_file
+from undersigned.format.load import load_letter
+from undersigned.sources import archive as A
+from undersigned.sources.htmltext import html_text
 
 from .conftest import TODAY
 from .localserver import HTML, PDF

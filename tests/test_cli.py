@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned.cli import cli
-from undersigned.schema import letter_json_schema, roster_json_schema
+from undersigned.format.schema import letter_json_schema, roster_json_schema
 
 from .conftest import EXAMPLE_SLUG, FIXTURES
 

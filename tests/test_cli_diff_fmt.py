@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from undersigned import diff as diff_module
 from undersigned.cli import cli
+from undersigned.review import diff as diff_module
 
 from .conftest import EXAMPLE_SLUG, GOLDEN, REPO
 from .test_diff import ADD_ENTRY, LETTER, ROSTER
@@ -157,7 +157,7 @@ def test_a_new_letter_and_committed_revisions(repo):
 
 
 def test_endorsements_of_the_earlier_text(repo):
-    from undersigned.roster import fingerprint
+    from undersigned.roster.operations import fingerprint
 
     old = diff_module.load_letter_text(LETTER, "letters/x.yaml", "x")
     roster = ROSTER.replace("    status: confirmed\n",

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned.cli import cli
-from undersigned.load import load_roster
-from undersigned.yamlio import scan_canonical_roster
+from undersigned.format.load import load_roster
+from undersigned.format.yamlio import scan_canonical_roster
 
 from .conftest import EXAMPLE_SLUG, FIXTURES
 from .test_roster import make_workspace

@@ -8,11 +8,11 @@ import subprocess
 
 import pytest
 
-from undersigned.inline import Text
+from undersigned.checks.validate import check_letter_file
+from undersigned.format.inline import Text
 from undersigned.render.html import render_html, render_pdf
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, RSection, prepare
 from undersigned.render.text import inline_text
-from undersigned.validate import check_letter_file
 
 from .conftest import EXAMPLE_SLUG, REPO, TODAY
 from .test_render_html import make_doc

@@ -7,8 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undersigned import diff as d
-from undersigned.diff import (
+from undersigned.review import diff as d
+from undersigned.review.diff import (
     TextSide,
     diff_letter,
     diff_texts,
@@ -339,7 +339,7 @@ def test_a_reworded_sentence_is_one_replacement():
 
 
 def test_text_change_affects_recorded_endorsements():
-    from undersigned.roster import fingerprint
+    from undersigned.roster.operations import fingerprint
 
     old = load_letter_text(LETTER, "letters/t.yaml", "l")
     roster = ROSTER.replace("    status: confirmed\n",

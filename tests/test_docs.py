@@ -9,8 +9,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from undersigned.checks.validate import RULES
 from undersigned.cli import cli
-from undersigned.validate import RULES
 
 from .conftest import GOLDEN, REPO
 from .test_validate import CASES, check

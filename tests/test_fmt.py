@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from undersigned import fmt, schema
-from undersigned.diff import load_letter_text, load_roster_text
 from undersigned.errors import LoadError
 from undersigned.fileio import write_atomic
-from undersigned.fmt import (
+from undersigned.format import schema
+from undersigned.format.yamlio import parse_yaml
+from undersigned.review import fmt
+from undersigned.review.diff import load_letter_text, load_roster_text
+from undersigned.review.fmt import (
     FormatError,
     format_file,
     format_letter_text,
@@ -24,7 +26,6 @@ from undersigned.fmt import (
     parse_document,
     quote,
 )
-from undersigned.yamlio import parse_yaml
 
 from .conftest import REPO
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from undersigned.errors import UndersignedError
-from undersigned.gitio import (
+from undersigned.review.gitio import (
     WORKING_TREE,
     NotARepositoryError,
     Repository,

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from undersigned import links as L
 from undersigned.cli import cli
-from undersigned.load import load_letter
+from undersigned.format.load import load_letter
+from undersigned.sources import links as L
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.01, "allow_private": True}  # the server is local

@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from undersigned.load import load_letter, load_roster
-from undersigned.model import Citation, TextPart
+from undersigned.format.load import load_letter, load_roster
+from undersigned.format.model import Citation, TextPart
 
 from .conftest import EXAMPLE_SLUG, REPO
 

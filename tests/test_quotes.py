@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from undersigned.quotes import (
+from undersigned.sources.quotes import (
     MAX_OMISSION,
     block_quotation,
     body_quotations,

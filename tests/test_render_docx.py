@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from undersigned.cli import cli
-from undersigned.inline import Span, Text
-from undersigned.model import Party
+from undersigned.format.inline import Span, Text
+from undersigned.format.model import Party
 from undersigned.render.docx import EPOCH, ZIP_DATE, DocxError, clean, render_docx
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
 

@@ -10,13 +10,13 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
+from undersigned.checks.validate import check_letter_file
 from undersigned.cli import cli
 from undersigned.errors import UndersignedError
-from undersigned.inline import Span, Text
-from undersigned.model import Party
+from undersigned.format.inline import Span, Text
+from undersigned.format.model import Party
 from undersigned.render.html import PdfUnavailableError, render_html, render_pdf, safe_href
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection, prepare
-from undersigned.validate import check_letter_file
 
 from .conftest import EXAMPLE_SLUG, GOLDEN, REPO, TODAY
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undersigned import roster as R
-from undersigned.collation import identity_key, identity_keys
 from undersigned.errors import RosterError
-from undersigned.load import load_letter, load_roster
-from undersigned.model import Signatory
-from undersigned.rosterfile import RosterText
+from undersigned.format.load import load_letter, load_roster
+from undersigned.format.model import Signatory
+from undersigned.roster import operations as R
+from undersigned.roster.collation import identity_key, identity_keys
+from undersigned.roster.rosterfile import RosterText
 
 from .conftest import FIXTURES, TODAY
 
@@ -550,7 +550,7 @@ def test_similar_pairs_finds_typos_at_either_end():
 
 def test_numbered_names_are_not_suspected_duplicates_at_the_door():
     """'Local 12' and 'Local 13' are two signatories, as the validator also holds."""
-    from undersigned.roster import NameIndex
+    from undersigned.roster.operations import NameIndex
 
     index = NameIndex(["Teachers Union Local 12"], lambda i: i + 1)
     assert index.similar("Teachers Union Local 13") == []

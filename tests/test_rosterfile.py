@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from undersigned import rosterfile
 from undersigned.errors import RosterError
 from undersigned.fileio import write_atomic
-from undersigned.model import Signatory
-from undersigned.rosterfile import (
+from undersigned.format.model import Signatory
+from undersigned.format.yamlio import parse_yaml, scan_canonical_roster
+from undersigned.roster import rosterfile
+from undersigned.roster.rosterfile import (
     RosterText,
     format_entry,
     format_scalar,
@@ -22,7 +23,6 @@ from undersigned.rosterfile import (
     update_entry,
     write_canonical_roster,
 )
-from undersigned.yamlio import parse_yaml, scan_canonical_roster
 
 ROSTER = """\
 # yaml-language-server: $schema=../schema/roster.schema.json

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned.cli import cli
+from undersigned.format.yamlio import parse_yaml
 from undersigned.scaffold import SCAFFOLD, schema_files
-from undersigned.yamlio import parse_yaml
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, REPO
 

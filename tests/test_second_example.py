@@ -8,10 +8,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from undersigned.archive import read_snapshot, source_text
+from undersigned.checks.validate import check_letter_file
 from undersigned.cli import cli
-from undersigned.quotes import body_quotations, verify_quotation
-from undersigned.validate import check_letter_file
+from undersigned.sources.archive import read_snapshot, source_text
+from undersigned.sources.quotes import body_quotations, verify_quotation
 
 from .conftest import REPO, SEEDS, TODAY
 

@@ -10,9 +10,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from undersigned import yamlio
+from undersigned.checks.validate import RULES, UN_SYMBOL, check_letter_file
 from undersigned.cli import cli
-from undersigned.validate import RULES, UN_SYMBOL, check_letter_file
+from undersigned.format import yamlio
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, GOLDEN, REPO, TODAY
 

@@ -6,9 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undersigned import yamlio
 from undersigned.errors import LoadError
-from undersigned.yamlio import RawList, RawMap, decode, parse_yaml, read_text, scan_canonical_roster
+from undersigned.format import yamlio
+from undersigned.format.yamlio import (
+    RawList,
+    RawMap,
+    decode,
+    parse_yaml,
+    read_text,
+    scan_canonical_roster,
+)
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, REPO
 
@@ -211,6 +218,6 @@ def test_fast_reader_agrees_with_the_parser(text):
 
 
 def test_folded_scalars_read_as_yaml_defines_them():
-    from undersigned.yamlio import parse_yaml
+    from undersigned.format.yamlio import parse_yaml
 
     assert parse_yaml("a: >-\n  one two\n  three\n\n  four\n", "f") == {"a": "one two three\nfour"}

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from .errors import WorkspaceError
-from .schema import letter_json_schema, roster_json_schema
+from .format.schema import letter_json_schema, roster_json_schema
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
-from undersigned.load import load_roster
-from undersigned.roster import Paths, private_contacts
+from undersigned.format.load import load_roster
+from undersigned.roster.operations import Paths, private_contacts
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 
@@ -123,7 +123,7 @@ def test_fmt_waits_for_a_roster_edit_in_progress(tmp_path):
     """`fmt` takes the roster's lock from reading to writing: a `sign` command that is
     editing the roster meanwhile keeps its entry (without the lock, fmt would write back the
     roster it read before the entry was added)."""
-    from undersigned.rosterfile import locked
+    from undersigned.roster.rosterfile import locked
 
     root = write_workspace(tmp_path / "ws", letter_yaml(), roster_yaml([
         signatory_yaml(f"Original Organisation {n:04d}") for n in range(50)]))

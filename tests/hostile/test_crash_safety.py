@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from undersigned.fmt import format_roster_text
-from undersigned.load import load_roster
+from undersigned.format.load import load_roster
+from undersigned.review.fmt import format_roster_text
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 

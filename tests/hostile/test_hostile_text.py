@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from undersigned.cli import cli
-from undersigned.load import load_letter, load_roster
-from undersigned.model import Letter, Roster, Signatory
+from undersigned.format.load import load_letter, load_roster
+from undersigned.format.model import Letter, Roster, Signatory
 from undersigned.render.docx import render_docx
 from undersigned.render.html import render_html
 from undersigned.render.prepare import prepare
@@ -370,7 +370,7 @@ any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 @given(names=st.lists(st.tuples(any_text.filter(str.strip), any_text), min_size=1, max_size=4),
        paragraph=any_text, title=any_text.filter(str.strip))
 def test_any_text_renders_safely_in_every_format(tmp_path, names, paragraph, title):
-    from undersigned.model import Block
+    from undersigned.format.model import Block
 
     letter = Letter(slug="h", path=tmp_path / "h.yaml", kind="statement", title=title,
                     body=[Block("paragraph", paragraph or "x")], subject=title)
@@ -394,7 +394,7 @@ def test_any_text_renders_safely_in_every_format(tmp_path, names, paragraph, tit
 def test_any_name_in_a_roster_file_validates_and_renders(tmp_path_factory, name, title):
     """Every string a YAML escape can spell (surrogate pairs as JSON writes them, lone halves,
     controls) gives problems or a letter, never a crash."""
-    from undersigned.validate import check_letter_file
+    from undersigned.checks.validate import check_letter_file
 
     root = write_workspace(tmp_path_factory.mktemp("ws"), letter_yaml(), roster_yaml([
         signatory_yaml(name, "individual", title=title)]))

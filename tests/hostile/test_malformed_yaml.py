@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from undersigned.cli import cli
 from undersigned.errors import LoadError
-from undersigned.load import load_letter, load_roster
-from undersigned.yamlio import parse_yaml
+from undersigned.format.load import load_letter, load_roster
+from undersigned.format.yamlio import parse_yaml
 
 from ..conftest import EXAMPLE_SLUG
 

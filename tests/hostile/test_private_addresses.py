@@ -7,11 +7,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from undersigned import archive as A
-from undersigned import links as L
 from undersigned.cli import cli
-from undersigned.load import load_letter
-from undersigned.netguard import private_reason
+from undersigned.format.load import load_letter
+from undersigned.sources import archive as A
+from undersigned.sources import links as L
+from undersigned.sources.netguard import private_reason
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -58,7 +58,7 @@ def test_links_reports_an_inside_address_unchecked_without_asking_it(server, tmp
 def test_a_public_page_cannot_redirect_the_check_inside(server, monkeypatch):
     import httpx
 
-    from undersigned import netguard
+    from undersigned.sources import netguard
 
     monkeypatch.setattr(netguard, "resolve", lambda host: ["93.184.215.14"])  # no DNS here
 

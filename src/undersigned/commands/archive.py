@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from .. import cli as _cli
-from ..archive import archive_letter
 from ..errors import InvalidLetterError
-from ..load import load_letter
+from ..format.load import load_letter
+from ..sources.archive import archive_letter
 from ..workspace import display_path, resolve_letter
 
 

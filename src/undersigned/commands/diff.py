@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..diff import diff_revisions, format_json, format_markdown, format_text
-from ..gitio import NotARepositoryError, Repository
+from ..review.diff import diff_revisions, format_json, format_markdown, format_text
+from ..review.gitio import NotARepositoryError, Repository
 from ..textsafety import visible_tree
 from ..workspace import find_root
 

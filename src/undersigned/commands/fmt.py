@@ -10,7 +10,7 @@ import click
 
 from ..errors import UndersignedError
 from ..fileio import write_atomic
-from ..fmt import format_file
+from ..review.fmt import format_file
 from ..workspace import display_path, find_root, resolve_letter, roster_path
 
 
@@ -62,7 +62,7 @@ def _writing(path: Path, check: bool):
     and an entry they add while the roster is being formatted would otherwise be lost."""
     import contextlib
 
-    from ..rosterfile import locked
+    from ..roster.rosterfile import locked
 
     if check or path.parent.name != "signatories":
         return contextlib.nullcontext()

@@ -11,9 +11,9 @@ import click
 
 from .. import cli as _cli
 from ..errors import InvalidLetterError
-from ..links import CACHE_FILE, DEAD, VERDICTS, check_urls, letter_links, link_problems
-from ..load import load_letter
+from ..format.load import load_letter
 from ..problems import Severity
+from ..sources.links import CACHE_FILE, DEAD, VERDICTS, check_urls, letter_links, link_problems
 from ..workspace import display_path, find_root
 from .validate import collect_letters
 

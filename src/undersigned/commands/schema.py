@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..schema import letter_json_schema, roster_json_schema
+from ..format.schema import letter_json_schema, roster_json_schema
 
 
 @click.command()

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from .. import cli as _cli
-from .. import roster as _roster
-from ..model import Signatory
-from ..schema import SIGNATORY_KINDS, STATUSES
+from ..format.model import Signatory
+from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..roster import operations as _roster
 from ..textsafety import spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from .. import cli as _cli
+from ..checks.validate import check_letter_file
 from ..problems import Severity, has_errors
-from ..validate import check_letter_file
 from ..workspace import find_root, letter_files, resolve_letter
 
 

@@ -20,8 +20,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..errors import UndersignedError
-from ..inline import Span, Text
-from ..model import Party
+from ..format.inline import Span, Text
+from ..format.model import Party
 from .prepare import NoteCall, Prepared
 
 # python-docx has no class for the footnotes part; loading it as an XmlPart (its documented

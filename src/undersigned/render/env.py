@@ -27,8 +27,8 @@ class _Sandbox(SandboxedEnvironment):
 
 
 def _data_types() -> frozenset[type]:
-    from ..inline import Span, Text
-    from ..model import Party
+    from ..format.inline import Span, Text
+    from ..format.model import Party
     from .prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
 
     return frozenset({Entry, Note, NoteCall, PBlock, Prepared, RSection, Party, Span, Text})

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import TemplateError, UndersignedError
-from ..inline import Span, Text
+from ..format.inline import Span, Text
 from .env import make_environment, render_template
 from .prepare import NoteCall, Prepared
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..collation import fold, sort_key
-from ..dates import format_date
-from ..inline import Field, NoteRef, Span, Text, parse_inline
-from ..model import Author, Citation, Letter, Party, Roster, Source, TextPart
+from ..format.dates import format_date
+from ..format.inline import Field, NoteRef, Span, Text, parse_inline
+from ..format.model import Author, Citation, Letter, Party, Roster, Source, TextPart
+from ..roster.collation import fold, sort_key
 from ..textsafety import one_line, scrub_tree
 
 LANGUAGE_NAMES = {

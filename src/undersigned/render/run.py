@@ -8,11 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..checks.validate import check_letter_file
 from ..errors import InvalidLetterError
 from ..fileio import write_atomic
 from ..gcpause import paused_gc
 from ..problems import Severity
-from ..validate import check_letter_file
 from ..workspace import find_root
 from .prepare import Prepared, prepare
 

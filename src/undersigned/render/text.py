@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..inline import Span, Text
+from ..format.inline import Span, Text
 from .env import make_environment, render_template
 from .prepare import NoteCall, Prepared
 

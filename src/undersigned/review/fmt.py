@@ -8,10 +8,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .errors import LoadError, UndersignedError
-from .gcpause import paused_gc
-from .yamlio import decode, parse_yaml, resolve_plain
+from ..errors import LoadError, UndersignedError
+from ..format import schema
+from ..format.yamlio import decode, parse_yaml, resolve_plain
+from ..gcpause import paused_gc
 
 INDENT = 2
 
@@ -586,7 +586,7 @@ def _plainly_laid_out(text: str) -> bool:
 def _roster_writer():
     """rosterfile.write_canonical_roster (the roster issue's fast writer), when present."""
     try:
-        from .rosterfile import write_canonical_roster
+        from ..roster.rosterfile import write_canonical_roster
     except ImportError:
         return None
     return write_canonical_roster
@@ -594,8 +594,8 @@ def _roster_writer():
 
 def _sort_entries(doc: Document) -> None:
     """Sort signatories by collation key within each kind, each kind keeping its places."""
-    from .collation import sort_key
-    from .model import Signatory
+    from ..format.model import Signatory
+    from ..roster.collation import sort_key
 
     top = {_key_name(s.key): s for s in doc.root.slots} if doc.root.kind == "map" else {}
     entries = top.get("signatories")

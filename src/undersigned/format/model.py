@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Pos
+from ..problems import Pos
 
 NOWHERE = Pos("<memory>", 0, 0)
 

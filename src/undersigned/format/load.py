@@ -6,9 +6,10 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
+from ..errors import LoadError
+from ..gcpause import paused_gc
+from ..problems import Pos, Problem, Severity
 from . import schema
-from .errors import LoadError
-from .gcpause import paused_gc
 from .model import (
     Author,
     Block,
@@ -23,7 +24,6 @@ from .model import (
     Source,
     TextPart,
 )
-from .problems import Pos, Problem, Severity
 from .yamlio import (
     MAX_SLOW_BYTES,
     RawList,

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 
+from ..errors import RosterError
+from ..format.model import Signatory
+from ..format.yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
 from .collation import sort_key
-from .errors import RosterError
-from .model import Signatory
-from .yamlio import NotCanonical, RawList, RawMap, _scalar, parse_yaml, resolve_plain
 
 # The order in which `format_entry` writes fields; an edit inserts a missing field at its place
 # in this order, and leaves the order of fields already in the file alone.
@@ -214,7 +214,7 @@ class RosterText:
             raise NotCanonical
 
     def _index_parsed(self) -> None:
-        from .errors import LoadError
+        from ..errors import LoadError
 
         try:
             root = parse_yaml(self.text, self.display)
@@ -572,7 +572,7 @@ def remove_entry(doc: RosterText, i: int) -> str:
 
 def check_parses(text: str, display: str) -> RawMap:
     """Parse an edited hand-laid-out roster, to be sure the edit kept it valid YAML."""
-    from .errors import LoadError
+    from ..errors import LoadError
 
     try:
         return parse_yaml(text, display)

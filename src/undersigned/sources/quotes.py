@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .inline import parse_inline, plain_text
-from .model import Letter, Source
-from .problems import Pos, Problem
+from ..format.inline import parse_inline, plain_text
+from ..format.model import Letter, Source
+from ..problems import Pos, Problem
 
 # The validation rules this module reports (validate.RULES lists every rule of the tool).
 RULES = {

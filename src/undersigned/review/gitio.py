@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UndersignedError
+from ..errors import UndersignedError
 
 WORKING_TREE = "working tree"
 WATCHED = ("letters", "signatories")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .model import Signatory
+from ..format.model import Signatory
 
 _WORD = re.compile(r"[^\W_]+")
 _PARENS = re.compile(r"\([^()]*\)")

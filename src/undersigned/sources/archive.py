@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import UndersignedError
-from .fileio import write_atomic
-from .model import Letter, Source
+from .. import __version__
+from ..errors import UndersignedError
+from ..fileio import write_atomic
+from ..format.model import Letter, Source
 
 USER_AGENT = f"undersigned/{__version__} (+archive)"
 MAX_BYTES = 50 * 1024 * 1024  # a UN report is a few MB; anything far larger is not a source

@@ -13,16 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import RosterError
+from ..fileio import write_atomic
+from ..format.load import load_letter, load_roster
+from ..format.model import Citation, Letter, Signatory
+from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..textsafety import from_spreadsheet
+from ..workspace import roster_path
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key, identity_keys, numbers_differ
-from .errors import RosterError
-from .fileio import write_atomic
-from .load import load_letter, load_roster
-from .model import Citation, Letter, Signatory
 from .rosterfile import RosterText, locked
-from .schema import SIGNATORY_KINDS, STATUSES
-from .textsafety import from_spreadsheet
-from .workspace import roster_path
 
 ROSTER_HEADER = "# yaml-language-server: $schema=../schema/roster.schema.json\n"
 PRIVATE_HEADER = (
@@ -59,8 +59,8 @@ def private_path(roster: Path) -> Path:
 
 
 def _read(path: Path) -> str | None:
-    from .errors import LoadError
-    from .yamlio import read_text
+    from ..errors import LoadError
+    from ..format.yamlio import read_text
 
     if not path.exists():
         return None
@@ -185,7 +185,7 @@ def check_signatory(sig: Signatory) -> None:
 
 def _control_characters(value: str) -> str | None:
     """The control characters and hidden line breaks of a one-line field, described."""
-    from .textsafety import describe, suspicious_characters
+    from ..textsafety import describe, suspicious_characters
 
     found = [(ch, kind) for ch, kind in suspicious_characters(value)
              if kind in ("control character", "hidden line break")]
@@ -225,13 +225,13 @@ class Match:
 
 def look_key(name: str) -> str:
     """The identity key of what a name looks like (see `textsafety.skeleton`)."""
-    from .textsafety import skeleton
+    from ..textsafety import skeleton
 
     return identity_key(skeleton(name))
 
 
 def _thresholds() -> tuple[int, int]:
-    from .validate import FUZZY_THRESHOLD, FUZZY_WINDOW
+    from ..checks.validate import FUZZY_THRESHOLD, FUZZY_WINDOW
 
     return FUZZY_THRESHOLD, FUZZY_WINDOW
 
@@ -373,7 +373,7 @@ def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
     items = [e.item for e in doc.entries]
     import bisect
 
-    from .yamlio import _scalar
+    from ..format.yamlio import _scalar
     for m in pattern.finditer(doc.text, items[0] if items else len(doc.text)):
         i = bisect.bisect_right(items, m.start()) - 1
         doc.entries[i].values.setdefault(m.group(2), _scalar(m.group(3)))
@@ -810,8 +810,8 @@ def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], b
 
     A mapping file is YAML: `Column: field` lines (and `dayfirst: true`).
     """
-    from .errors import LoadError
-    from .yamlio import parse_yaml, read_text
+    from ..errors import LoadError
+    from ..format.yamlio import parse_yaml, read_text
 
     out: dict[str, str] = {}
     dayfirst = False

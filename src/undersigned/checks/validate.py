@@ -7,12 +7,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import schema
-from .collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
-from .gcpause import paused_gc
-from .inline import FIELDS, links, note_refs
-from .load import load_letter, load_roster
-from .model import (
+from ..format import schema
+from ..format.inline import FIELDS, links, note_refs
+from ..format.load import load_letter, load_roster
+from ..format.model import (
     Block,
     Citation,
     Footnote,
@@ -25,9 +23,11 @@ from .model import (
     Source,
     TextPart,
 )
-from .problems import Pos, Problem
-from .textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
-from .workspace import display_path, roster_path
+from ..gcpause import paused_gc
+from ..problems import Pos, Problem
+from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
+from ..textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
+from ..workspace import display_path, roster_path
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
@@ -154,7 +154,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
         ))
     if letter is not None:
         problems += check_letter(letter, today)
-        from .quotes import check_quotations  # quotations against the archived sources
+        from ..sources.quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
     if letter is not None and roster is not None:
@@ -167,7 +167,7 @@ def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
     endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
     if not endorsing:
         return []  # nothing to compare: the roster module need not even be imported
-    from .roster import fingerprint
+    from ..roster.operations import fingerprint
 
     current = fingerprint(letter)
     stale: dict[str, list[Signatory]] = {}

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
-from .collation import identity_key, sort_key
-from .errors import LoadError, WorkspaceError
-from .inline import note_refs
-from .load import build_letter, build_roster
-from .model import Author, Block, Citation, Footnote, Letter, Roster, Signatory, TextPart
-from .problems import Severity
-from .yamlio import decode, parse_yaml, scan_canonical_roster
+from ..errors import LoadError, WorkspaceError
+from ..format import schema
+from ..format.inline import note_refs
+from ..format.load import build_letter, build_roster
+from ..format.model import Author, Block, Citation, Footnote, Letter, Roster, Signatory, TextPart
+from ..format.yamlio import decode, parse_yaml, scan_canonical_roster
+from ..problems import Severity
+from ..roster.collation import identity_key, sort_key
 
 RENAME_THRESHOLD = 85  # rapidfuzz ratio (0-100) above which an unmatched name is a rename
 PARAGRAPH_THRESHOLD = 60  # ratio above which an unmatched paragraph is an edit, not a new one
@@ -554,7 +554,7 @@ def _endorsements(old: Letter | None, new: Letter | None,
                   endorsed: Callable[[str], int]) -> Endorsements:
     if old is None or new is None:
         return Endorsements()
-    from .roster import fingerprint
+    from ..roster.operations import fingerprint
 
     a, b = fingerprint(old), fingerprint(new)
     out = Endorsements(a != b, "fingerprint", a, b)

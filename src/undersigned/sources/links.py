@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import __version__
-from .fileio import write_atomic
-from .inline import links as inline_links
-from .model import Letter
+from .. import __version__
+from ..fileio import write_atomic
+from ..format.inline import links as inline_links
+from ..format.model import Letter
+from ..problems import Pos, Problem
 from .netguard import PrivateAddressError, check_request_async
-from .problems import Pos, Problem
 
 USER_AGENT = f"undersigned/{__version__} (+link check)"
 CACHE_FILE = Path(".undersigned") / "links.json"

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import LoadError
-from .problems import Pos
+from ..errors import LoadError
+from ..problems import Pos
 
 MAX_BYTES = 48 * 1024 * 1024  # a roster of 50,000 entries is about 6 MB; refuse absurd files
 MAX_SLOW_BYTES = 8 * 1024 * 1024  # beyond this, only the fast canonical roster reader is used

@@ -1,0 +1,1 @@
+"""Validation: every rule a letter and its roster are checked against."""

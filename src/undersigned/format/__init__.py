@@ -1,0 +1,1 @@
+"""The letter and roster format: YAML reading with positions, the field table, model, loading."""

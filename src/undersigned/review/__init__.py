@@ -1,0 +1,1 @@
+"""Reviewing changes: canonical layout (fmt), the semantic diff, files at git revisions."""

@@ -1,0 +1,1 @@
+"""Cited sources: link checks, the archive of what sources said, quotations, the network guard."""
