@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from undersigned.errors import PreviewError
-from undersigned.preview import (
+from undersigned.render.preview import (
     PreviewServer,
     PreviewSession,
     is_loopback,

@@ -30,7 +30,7 @@ def preview(letter, port, open_browser):
       undersigned preview china-forced-repatriation-2023 --open
     """
     from ..errors import WorkspaceError
-    from ..preview import PreviewServer, PreviewSession, watch_workspace
+    from ..render.preview import PreviewServer, PreviewSession, watch_workspace
 
     cwd = Path.cwd()
     if letter is None:

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import PreviewError, UndersignedError
-from .gcpause import paused_gc
-from .problems import Problem, Severity
-from .textsafety import visible
-from .validate import RosterCache, check_letter_file
-from .workspace import find_root
+from ..checks.validate import RosterCache, check_letter_file
+from ..errors import PreviewError, UndersignedError
+from ..gcpause import paused_gc
+from ..problems import Problem, Severity
+from ..textsafety import visible
+from ..workspace import find_root
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 # Directories of a workspace whose changes never change the page: version control, caches,
 # rendered output, environments.
 IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".undersigned", "build", "dist", ".venv",
@@ -87,8 +87,8 @@ class PreviewSession:
 
     def refresh(self) -> PreviewState:
         """Check and render the letter now; returns the new state (the old page if it fails)."""
-        from .render.html import render_html
-        from .render.prepare import prepare
+        from .html import render_html
+        from .prepare import prepare
 
         with self._lock:
             old = self.state
@@ -126,7 +126,7 @@ class PreviewSession:
         cached = self._pdf
         if cached is not None and cached[0] == state.html_generation:
             return cached[1]
-        from .render.html import render_pdf
+        from .html import render_pdf
 
         data = render_pdf(state.html)
         self._pdf = (state.html_generation, data)
