@@ -97,8 +97,8 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
     try:
         url = proc.stdout.readline().strip()
         listener = Listener(int(url.rsplit(":", 1)[1].strip("/")))
-        listener.next_update()  # the page as first rendered
-        time.sleep(1.0)  # the watcher is up
+        listener.next_update()  # the page as first rendered (the address is printed once
+        # the watcher is in place)
         letter = root / "letters" / f"{SLUG}.yaml"
         roster = root / "signatories" / f"{SLUG}.yaml"
         results: dict[str, list[float]] = {"letter": [], "roster": []}
@@ -116,10 +116,10 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
             if roster_too:
                 text = roster.read_text(encoding="utf-8")
                 start = time.perf_counter()
-                roster.write_text(text.replace("via: form:signon.csv:2\n",
-                                               f"via: form:signon.csv:2 # {i}\n", 1)
-                                  if i == 0 else text.replace(f"# {i - 1}\n", f"# {i}\n", 1),
-                                  encoding="utf-8")
+                # a signatory's title changes: the page must change with it
+                at = text.index("\n", text.index("    title: "))
+                title = text[:at].rsplit(" [", 1)[0] if i else text[:at]
+                roster.write_text(f"{title} [{i}]{text[at:]}", encoding="utf-8")
                 update = listener.next_update()
                 listener.fetch_page()
                 results["roster"].append(time.perf_counter() - start)

@@ -253,7 +253,6 @@ def test_ctrl_c_stops_the_preview_cleanly(preview_process):
     proc, url = preview_process
     port = int(url.rsplit(":", 1)[1].strip("/"))
     assert get(port, "/state.json")[0] == 200
-    time.sleep(0.5)  # the watcher has started
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err

@@ -47,9 +47,11 @@ def preview(letter, port, open_browser):
     server = PreviewServer(session, port)
     stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
-    try:
+
+    def ready():
+        # the watcher is in place: anything saved since the first render is picked up now,
+        # and the address is printed only once a save is sure to show
         state = server.publish()
-        serving.start()
         click.echo(f"Previewing {display_path(path, cwd)} at {server.url}", err=True)
         click.echo(server.url)
         if not state.ok:
@@ -59,7 +61,11 @@ def preview(letter, port, open_browser):
             import webbrowser
 
             webbrowser.open(server.url)
-        watch_workspace(session.root, server.publish, stop)
+
+    try:
+        server.publish()
+        serving.start()
+        watch_workspace(session.root, server.publish, stop, on_ready=ready)
     except KeyboardInterrupt:
         pass
     finally:

@@ -310,10 +310,11 @@ def relevant_change(root: Path, path: str) -> bool:
     return not (name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")))
 
 
-def watch_workspace(root: Path, on_change, stop: threading.Event) -> None:
+def watch_workspace(root: Path, on_change, stop: threading.Event, on_ready=None) -> None:
     """Call `on_change()` after each burst of saves under `root`, until `stop` is set.
 
-    Ctrl-C raises KeyboardInterrupt here, for the caller to stop as it sees fit.
+    `on_ready()` is called once, as soon as the watcher is in place: a save from then on is
+    seen. Ctrl-C raises KeyboardInterrupt here, for the caller to stop as it sees fit.
 
     watchfiles groups the events of one save (editors write a temporary file and rename it)
     and returns as soon as the file system is quiet for a moment.
@@ -323,6 +324,12 @@ def watch_workspace(root: Path, on_change, stop: threading.Event) -> None:
     def keep(_change, path: str) -> bool:
         return relevant_change(root, path)
 
-    for _changes in watch(root, watch_filter=keep, stop_event=stop, debounce=400, step=30,
-                          rust_timeout=500, yield_on_timeout=False, raise_interrupt=True):
-        on_change()
+    ready = on_ready
+    # A short timeout makes the watcher yield nothing once it is running: the sign it is ready.
+    for changes in watch(root, watch_filter=keep, stop_event=stop, debounce=400, step=10,
+                         rust_timeout=100, yield_on_timeout=True, raise_interrupt=True):
+        if ready is not None:
+            ready, call = None, ready
+            call()
+        if changes:
+            on_change()
