@@ -240,16 +240,28 @@ def from_spreadsheet(cell: str) -> str:
 
 # --- look-alikes -------------------------------------------------------------------------------
 
+class _Skeleton(dict):
+    """The `str.translate` table of `skeleton`, filled as characters are first met: invisible
+    characters are dropped, look-alikes become the Latin letter, the rest stay (each character
+    is looked at once in Python, then every name is translated at C speed)."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        ch = chr(code)
+        if ch in ZERO_WIDTH or unicodedata.category(ch) == "Cf":
+            value = None
+        else:
+            value = CONFUSABLES.get(ch, code)
+        self[code] = value
+        return value
+
+
+_SKELETON = _Skeleton()
+
+
 def skeleton(text: str) -> str:
     """The text as it looks: decomposed, invisible characters dropped, Cyrillic and Greek
     look-alikes replaced by the Latin letter they imitate. 'Humаn' (Cyrillic а) → 'Human'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    out = []
-    for ch in decomposed:
-        if ch in ZERO_WIDTH or unicodedata.category(ch) == "Cf":
-            continue
-        out.append(CONFUSABLES.get(ch, ch))
-    return "".join(out)
+    return unicodedata.normalize("NFKD", text).translate(_SKELETON)
 
 
 def mixed_script(name: str) -> str | None:

@@ -326,7 +326,7 @@ def watch_workspace(root: Path, on_change, stop: threading.Event, on_ready=None)
 
     ready = on_ready
     # A short timeout makes the watcher yield nothing once it is running: the sign it is ready.
-    for changes in watch(root, watch_filter=keep, stop_event=stop, debounce=400, step=10,
+    for changes in watch(root, watch_filter=keep, stop_event=stop, debounce=400, step=5,
                          rust_timeout=100, yield_on_timeout=True, raise_interrupt=True):
         if ready is not None:
             ready, call = None, ready

@@ -259,9 +259,14 @@ class NameIndex:
         self._withdrawn = withdrawn
         # What each name looks like (invisible characters dropped, Cyrillic and Greek
         # look-alikes made Latin): "Humаn Rights Watch" with a Cyrillic "а" is caught.
+        from ..textsafety import skeleton
+
+        foreign = [i for i, n in enumerate(names) if not n.isascii()]
+        looks = dict(zip(foreign, identity_keys([skeleton(names[i]) for i in foreign]),
+                         strict=True))  # look_key of each, at once
         self.looks: dict[str, int] = {}
-        for i, n in enumerate(names):
-            self.looks.setdefault(self.keys[i] if n.isascii() else look_key(n), i)
+        for i in range(len(names)):
+            self.looks.setdefault(looks.get(i, self.keys[i]), i)
 
     def _match(self, i: int, how: str, score: float = 100.0) -> Match:
         return Match(self.names[i], self._line(i), how, self._withdrawn(i), score)
