@@ -9,6 +9,7 @@ rendering so that no character can break an output's structure.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 
@@ -63,6 +64,7 @@ _LATIN_LOOKALIKES = frozenset(CONFUSABLES.values())
 _FOREIGN = ("CYRILLIC", "GREEK")
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every letter of every name: once per letter
 def script_of(ch: str) -> str | None:
     """The script of a letter from its Unicode name ('LATIN', 'CYRILLIC', 'GREEK', …)."""
     if not ch.isalpha():
@@ -272,7 +274,7 @@ def mixed_script(name: str) -> str | None:
     script ('АСАТ UK' in Cyrillic capitals). A name in two scripts side by side, such as
     'Мемориал (Memorial)', is not.
     """
-    scripts = {s for ch in name if (s := script_of(ch))}
+    scripts = {s for ch in set(name) if (s := script_of(ch))}
     if "LATIN" not in scripts or not scripts & set(_FOREIGN):
         return None
     for word in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", name)):

@@ -553,8 +553,11 @@ def _check_lookalikes(live: list[Signatory], keys: list[str], reported: set[tupl
     letters that imitate Latin ones ("Humаn Rights Watch"): a duplicate in disguise."""
     out: list[Problem] = []
     seen: dict[str, int] = {}
+    foreign = [i for i, s in enumerate(live) if not s.name.isascii()]
+    looks = dict(zip(foreign, identity_keys([skeleton(live[i].name) for i in foreign]),
+                     strict=True))  # identity_key(skeleton(name)) of each, at once
     for i, s in enumerate(live):
-        look = keys[i] if s.name.isascii() else identity_key(skeleton(s.name))
+        look = looks.get(i, keys[i])
         j = seen.setdefault(look, i)
         if j == i or keys[j] == keys[i]:
             continue
