@@ -161,7 +161,7 @@ def test_import_dry_run_then_import_then_again(ws):
     assert dry.exit_code == 0, dry.output
     assert dry.output.splitlines()[0] == (
         "google-forms.csv: 3 new (would add), 1 already present, 0 suspected duplicate(s), "
-        "0 invalid row(s)")
+        "0 invalid row(s); 1 of the new not published (counted, never printed)")
     assert "  new       line 4: Bob Lee (individual, unnamed)" in dry.output
     assert "  present   line 5: ACAT UK — is the same signatory as" in dry.output
     assert (ws / ROSTER).read_bytes() == before

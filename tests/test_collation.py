@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from undersigned.roster.collation import fold, identity_key, identity_keys
-from undersigned.textsafety import CONFUSABLES, ZERO_WIDTH, skeleton
+from undersigned.textsafety import ZERO_WIDTH, latin_lookalike, skeleton
 
 NAMES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
@@ -20,7 +20,7 @@ def fold_by_definition(text: str) -> str:
 
 
 def skeleton_by_definition(text: str) -> str:
-    return "".join(CONFUSABLES.get(ch, ch) for ch in unicodedata.normalize("NFKD", text)
+    return "".join(latin_lookalike(ch) or ch for ch in unicodedata.normalize("NFKD", text)
                    if ch not in ZERO_WIDTH and unicodedata.category(ch) != "Cf")
 
 

@@ -65,3 +65,11 @@ def test_the_installed_scaffold_is_complete(installed, tmp_path):
                  "schema/letter.schema.json"):
         assert (ws / name).is_file(), name
     assert run([str(installed / "undersigned"), "validate", "--strict"], cwd=ws).stdout == ""
+
+
+def test_the_installed_package_has_its_citation_styles(installed, tmp_path):
+    """The built-in citation styles are package data, read from the installed package."""
+    code = ("from undersigned.render.citations import BUILTIN_STYLES, load_style\n"
+            "print(' '.join(load_style(n).name for n in BUILTIN_STYLES))")
+    out = run([str(installed / "python"), "-c", code], cwd=tmp_path).stdout
+    assert out.split() == ["house", "bluebook", "oscola"]

@@ -451,8 +451,9 @@ def test_import_dry_run_reports_and_writes_nothing(letter, tmp_path):
     report = R.import_csv(letter, csv_path, dry_run=True, today=TODAY)
     assert [c.signatory.name for c in report.new] == ["Jane Doe"]
     assert [(c.line, m.how) for c, m in report.suspected] == [(3, "acronym")]
-    assert [(c.line, m.name) for c, m in report.present] == [(4, "Roberta Cohen"),
-                                                             (9, "Jane Doe")]
+    assert [(c.line, m.name) for c, m in report.present] == [(4, "Roberta Cohen")]
+    # a row that repeats an earlier row of the file is told apart from one already present
+    assert [(c.line, m.line, m.in_csv) for c, m in report.repeated] == [(9, 2, True)]
     assert [p.format("mixed.csv") for p in report.invalid] == [
         "mixed.csv:5: column 'Email': e-mail 'bad@' is not valid: There must be something "
         "after the @-sign.",

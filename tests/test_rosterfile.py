@@ -314,7 +314,9 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     def broken(fd):
         raise OSError("disk full")
     monkeypatch.setattr(rosterfile.os, "fsync", broken)
-    with pytest.raises(OSError):
+    from undersigned.fileio import WriteError
+
+    with pytest.raises(WriteError, match="r.yaml: cannot write the file: disk full"):
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]

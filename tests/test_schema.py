@@ -56,7 +56,10 @@ def schema_errors(kind: str, path) -> list[str]:
     ("roster", REPO / "signatories" / f"{EXAMPLE_SLUG}.yaml"),
     ("letter", SCAFFOLD / "letters" / "example-statement.yaml"),
     ("roster", SCAFFOLD / "signatories" / "example-statement.yaml"),
-], ids=["example-letter", "example-roster", "scaffold-letter", "scaffold-roster"])
+    ("letter", FIXTURES / "citations" / "letters" / "real-notes.yaml"),
+    ("letter", FIXTURES / "citations" / "letters" / "gallery.yaml"),
+], ids=["example-letter", "example-roster", "scaffold-letter", "scaffold-roster",
+        "real-notes-letter", "citation-gallery-letter"])
 def test_examples_validate_against_the_schema(kind, path):
     assert schema_errors(kind, path) == []
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from undersigned import fileio
 from undersigned.errors import LoadError
-from undersigned.format import yamlio
 from undersigned.format.yamlio import (
     RawList,
     RawMap,
@@ -68,10 +68,12 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.yaml"
     path.write_text("a: b\n")
 
-    def refuse(self):
+    def refuse(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    from undersigned import fileio
+
+    monkeypatch.setattr(fileio, "_open", refuse)
     assert problem_of(read_text, path, "locked.yaml") == (
         "locked.yaml:1:1: error: file-unreadable: cannot read the file: Permission denied")
 
@@ -79,7 +81,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
 def test_too_large(tmp_path, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_bytes(b"a: b\n" * 1000)
-    monkeypatch.setattr(yamlio, "MAX_BYTES", 100)
+    monkeypatch.setattr(fileio, "MAX_BYTES", 100)  # the one limit of every read
     assert "yaml-too-large" in problem_of(read_text, path, "big.yaml")
 
 

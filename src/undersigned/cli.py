@@ -19,10 +19,16 @@ class Group(click.Group):
     """Turns the library's one exception hierarchy into `Error: …` and exit 1, in one place."""
 
     def invoke(self, ctx):
+        from .roster.rosterfile import NOTICES
+
         try:
             return super().invoke(ctx)
         except UndersignedError as e:
             raise click.ClickException(visible(str(e))) from e
+        finally:
+            for note in NOTICES:  # e.g. an interrupted write finished by this command
+                click.echo(f"Note: {visible(note)}", err=True)
+            NOTICES.clear()
 
     def list_commands(self, ctx):
         from .commands import command_names
@@ -91,6 +97,13 @@ def main() -> None:
 
     try:
         cli(prog_name="undersigned", standalone_mode=True)
+    except OSError as e:  # the machine said no (permissions, a full disk): not a bug
+        if os.environ.get("UNDERSIGNED_DEBUG"):
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        click.echo(f"Error: {visible(where)}{e.strerror or e}; check the file's permissions "
+                   "and the free disk space, then retry.", err=True)
+        sys.exit(1)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if os.environ.get("UNDERSIGNED_DEBUG"):
             raise

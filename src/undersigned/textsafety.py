@@ -42,26 +42,43 @@ _OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",
             "\u2066": "i", "\u2067": "i", "\u2068": "i"}
 _CLOSER = {"e": "\u202c", "i": "\u2069"}
 
-# Letters of the Cyrillic and Greek alphabets that look like a Latin letter in common fonts,
-# after decomposition (so "ё" is already "е" plus a mark). Written out by hand: the aim is the
-# disguises a person can type or paste, not every glyph of every font.
-CONFUSABLES = {
-    # Cyrillic capitals
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
-    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y",
-    "Ӏ": "I", "Ԁ": "D",
-    # Cyrillic small letters
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i",
-    "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l", "к": "k", "ѵ": "v",
-    # Greek capitals
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
-    # Greek small letters
-    "ο": "o", "α": "a", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x", "ϲ": "c",
-    "ϳ": "j",
-}
-_LATIN_LOOKALIKES = frozenset(CONFUSABLES.values())
+# Look-alike letters come from the Unicode confusables data (UTS #39) as the
+# confusable-homoglyphs package ships it, not from a hand-made table: Cherokee "ᎪᏞᎬX" imitates
+# "ALEX" as well as Cyrillic "АСАТ" imitates "ACAT". Cyrillic and Greek letters count as
+# foreign in a Latin word even without a look-alike of their own.
 _FOREIGN = ("CYRILLIC", "GREEK")
+
+
+@functools.cache
+def _confusables() -> dict[str, list[dict]]:
+    """The confusables data: character → the characters it can be confused with."""
+    import json
+    import os
+    from importlib.util import find_spec
+
+    # the package's own data file, read directly: `import confusable_homoglyphs.confusables`
+    # would also import urllib.request, which every `validate` would then pay for
+    spec = find_spec("confusable_homoglyphs")
+    folder = next(iter(spec.submodule_search_locations))
+    with open(os.path.join(folder, "confusables.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+@functools.cache
+def latin_lookalike(ch: str) -> str | None:
+    """The ASCII letter (or digit) that `ch` looks like, per the Unicode confusables data (a
+    letter before a digit; the first in the data). Worked out per character, when asked."""
+    if ch.isascii():
+        return None
+    found = [h["c"] for h in _confusables().get(ch, ())
+             if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()]
+    letters = [c for c in found if c.isalpha()]
+    return (letters or found or [None])[0]
+
+
+def _latin_lookalikes() -> dict[str, str]:
+    """Every non-ASCII character with a Latin look-alike → that letter (for whole scripts)."""
+    return {ch: t for ch in _confusables() if len(ch) == 1 and (t := latin_lookalike(ch))}
 
 
 @functools.lru_cache(maxsize=65536)  # asked of every letter of every name: once per letter
@@ -140,6 +157,34 @@ def visible(text: str) -> str:
     """The text with every invisible or control character shown as <U+XXXX>: safe for a
     terminal (no escape sequences, nothing reordered) and honest about what is there."""
     return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def excerpt(value, limit: int = 20) -> str:
+    """A short, scrubbed excerpt of a value for a message: on one line, its invisible and
+    control characters shown as <U+XXXX>, cut to `limit` characters. A message about a
+    value of the wrong type must not print a whole file (a key, a token) into a CI log."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return visible(text)
+
+
+def no_control(text: str) -> str:
+    """The text with its control characters (C0 but tab and line breaks, DEL, C1: the
+    makings of a terminal escape sequence) shown as <U+XXXX>; everything else kept. For
+    machine output (CSV) that may be printed to a terminal."""
+    return _CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text) if _CONTROL.search(text) \
+        else text
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (from json.dumps(..., ensure_ascii=False)) with DEL and the C1 controls
+    escaped as \\u00XX too: json escapes only U+0000–U+001F, and U+009B is a terminal's CSI.
+    The values a program reads are unchanged."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 def close_bidi(text: str) -> str:
@@ -233,6 +278,39 @@ def spreadsheet_safe(cell: str) -> str:
     return cell
 
 
+_FORMULA = re.compile(
+    r"[=+\-@\uff1d\uff0b\uff0d\uff20]\s*(?:"
+    r"[A-Za-z_][\w.]*\s*\("  # a function call: =HYPERLINK(…), @SUM(…)
+    r"|[^|]*\|"  # a DDE call: +cmd|' /C calc'!A0
+    r"|[\d.]+\s*[-+*/^&<>=]"  # arithmetic: =1+1, -2+3
+    r"|\$?[A-Za-z]{1,3}\$?\d+\b"  # a cell reference: =A1, =$B$2
+    r")")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a name reads as a spreadsheet formula: '=HYPERLINK(…)', '+cmd|' /C calc'!A0',
+    '=1+1', '=A1'. Not '+972 Magazine', '@Mention' or '=Equals Org': a sign before plain
+    words is no formula (a spreadsheet shows an error, not a link or a command)."""
+    return bool(_FORMULA.match(text.lstrip()))
+
+
+def unprintable_name(name: str) -> str | None:
+    """Why a name cannot be printed as a name, or None: it has no visible character (only
+    spaces and invisible ones), or it holds a control character, a tab or a line break."""
+    if name.isprintable() and name.strip():
+        return None
+    if any(ch == "\t" for ch in name):
+        return "holds a tab"
+    found = [(ch, kind) for ch, kind in suspicious_characters(name, one_line=True)
+             if kind in ("control character", "hidden line break", "line break")]
+    if found:
+        return f"holds {describe(found)}"
+    if not "".join(ch for ch in name if not ch.isspace() and ch.isprintable()
+                   and unicodedata.category(ch) not in ("Cf", "Mn", "Me")):
+        return "has no visible character (only spaces or invisible characters)"
+    return None
+
+
 def from_spreadsheet(cell: str) -> str:
     """Undo `spreadsheet_safe` on a cell read back from a CSV file."""
     if cell.startswith("'") and cell[1:].lstrip(" ").startswith(FORMULA_START):
@@ -244,15 +322,15 @@ def from_spreadsheet(cell: str) -> str:
 
 class _Skeleton(dict):
     """The `str.translate` table of `skeleton`, filled as characters are first met: invisible
-    characters are dropped, look-alikes become the Latin letter, the rest stay (each character
-    is looked at once in Python, then every name is translated at C speed)."""
+    characters are dropped, look-alikes become the Latin letter, the rest stay. Each character
+    is looked at once in Python; after that, names of any script translate at C speed."""
 
     def __missing__(self, code: int) -> int | str | None:
         ch = chr(code)
         if ch in ZERO_WIDTH or unicodedata.category(ch) == "Cf":
             value = None
         else:
-            value = CONFUSABLES.get(ch, code)
+            value = latin_lookalike(ch) or code
         self[code] = value
         return value
 
@@ -261,46 +339,67 @@ _SKELETON = _Skeleton()
 
 
 def skeleton(text: str) -> str:
-    """The text as it looks: decomposed, invisible characters dropped, Cyrillic and Greek
-    look-alikes replaced by the Latin letter they imitate. 'Humаn' (Cyrillic а) → 'Human'."""
+    """The text as it looks: decomposed, invisible characters dropped, look-alikes of Latin
+    letters (Unicode confusables data) replaced by the letter they imitate. 'Humаn' (Cyrillic
+    а) → 'Human'; 'ᎪᏞᎬX' (Cherokee) → 'ALEX'."""
     return unicodedata.normalize("NFKD", text).translate(_SKELETON)
+
+
+def _foreign(ch: str) -> bool:
+    """A letter of another script than Latin that can pass for Latin: Cyrillic and Greek, and
+    any letter with a Latin look-alike in the confusables data (Cherokee, Armenian…)."""
+    script = script_of(ch)
+    return script not in (None, "LATIN") and (script in _FOREIGN or bool(latin_lookalike(ch)))
+
+
+@functools.cache
+def _targets(scripts: frozenset[str]) -> frozenset[str]:
+    """The Latin letters that letters of `scripts` imitate (both cases)."""
+    found = {t for ch, t in _latin_lookalikes().items() if script_of(ch) in scripts}
+    return frozenset(found | {t.swapcase() for t in found if t.swapcase() in found})
 
 
 def mixed_script(name: str) -> str | None:
     """Why a name's letters look like a disguise, or None.
 
-    Suspicious: a word that mixes Latin with Cyrillic or Greek letters ('Humаn'); or, in a
-    name that has both, a word spelled only with letters that have a look-alike in the other
+    Suspicious: a word that mixes Latin with letters of a script that can pass for Latin
+    ('Humаn' with a Cyrillic а, 'ᎪᏞᎬX' with Cherokee letters beside a Latin X); or, in a name
+    that has both, a word spelled only with letters that have a look-alike in the other
     script ('АСАТ UK' in Cyrillic capitals). A name in two scripts side by side, such as
     'Мемориал (Memorial)', is not.
     """
-    scripts = {s for ch in set(name) if (s := script_of(ch))}
-    if "LATIN" not in scripts or not scripts & set(_FOREIGN):
+    if name.isascii():
         return None
+    scripts = {s for ch in name if (s := script_of(ch))}
+    foreign_letters = [ch for ch in name if _foreign(ch)]
+    if "LATIN" not in scripts or not foreign_letters:
+        return None
+    foreign_scripts = frozenset(script_of(ch) for ch in foreign_letters)
     for word in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", name)):
         letters = [(ch, script_of(ch)) for ch in word]
         word_scripts = {s for _, s in letters}
-        foreign = [ch for ch, s in letters if s in _FOREIGN]
+        foreign = [ch for ch, _ in letters if _foreign(ch)]
         if "LATIN" in word_scripts and foreign:
             return (f"the word '{word}' mixes Latin and {_script_names(foreign)} letters "
                     f"({_letters(foreign)})")
         decomposed = unicodedata.normalize("NFKD", word)
         base = [ch for ch in decomposed if not unicodedata.combining(ch)]
-        if foreign and all(ch in CONFUSABLES for ch in base):
+        if foreign and all(latin_lookalike(ch) for ch in base):
             return (f"the word '{word}' is written in {_script_names(foreign)} letters that "
                     f"look like Latin ones ({_letters(foreign)}) in a name that is otherwise "
                     "Latin")
-        if not foreign and len(scripts) > 1 and all(ch in _LATIN_LOOKALIKES for ch in base) \
+        if not foreign and len(scripts) > 1 and all(ch in _targets(foreign_scripts)
+                                                    for ch in base) \
                 and _mostly_foreign(name):
             return (f"the word '{word}' is written in Latin letters that look like "
-                    f"{_script_names([c for c in name if script_of(c) in _FOREIGN])} ones "
-                    "in a name that is otherwise not Latin")
+                    f"{_script_names(foreign_letters)} ones in a name that is otherwise not "
+                    "Latin")
     return None
 
 
 def _mostly_foreign(name: str) -> bool:
-    letters = [script_of(ch) for ch in name if ch.isalpha()]
-    return sum(s in _FOREIGN for s in letters) > sum(s == "LATIN" for s in letters)
+    letters = [ch for ch in name if ch.isalpha()]
+    return sum(_foreign(ch) for ch in letters) > sum(script_of(ch) == "LATIN" for ch in letters)
 
 
 def _script_names(chars: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import WorkspaceError
@@ -16,8 +17,27 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def present(path: Path) -> bool:
+    """Whether a workspace file is there to be read — or to be refused with a reason: a
+    regular file, and also a symbolic link (even one that loops or dangles), a FIFO, a device.
+    Only directories are left out. `is_file()` would skip a linked secret or a FIFO in
+    silence; the one read path (fileio.read_file) then says what is wrong with it."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
+#: `signatories/<slug>.private.yaml` holds the private contacts of letter <slug>: no letter may
+#: be called `<x>.private`, or its roster would be another letter's private contacts file.
+PRIVATE_SUFFIX = ".private"
+
+
+def reserved_slug(letter: Path | str) -> bool:
+    """Whether a letter's name (path or slug) ends in '.private'."""
+    name = letter.name if isinstance(letter, Path) else letter
+    return name.removesuffix(".yaml").removesuffix(".yml").endswith(PRIVATE_SUFFIX)
+
+
 def letter_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "letters").glob("*.yaml") if p.is_file())
+    return sorted(p for p in (root / "letters").glob("*.yaml") if present(p))
 
 
 def resolve_letter(arg: str, cwd: Path) -> Path:
@@ -25,7 +45,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
     path = Path(arg)
     if not path.is_absolute():
         path = cwd / path
-    if path.is_file():
+    if present(path):
         return path
     if "/" not in arg and not arg.endswith((".yaml", ".yml")):
         root = find_root(cwd)
@@ -35,7 +55,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
                 "in this directory or above); run inside a workspace or `undersigned init DIR`"
             )
         candidate = root / "letters" / f"{arg}.yaml"
-        if candidate.is_file():
+        if present(candidate):
             return candidate
         known = ", ".join(p.stem for p in letter_files(root)) or "none"
         raise WorkspaceError(f"no letter '{arg}' in {root / 'letters'}; letters here: {known}")
@@ -43,13 +63,29 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
 
 
 def roster_path(letter_path: Path) -> Path:
-    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`)."""
+    """`letters/<slug>.yaml` → `signatories/<slug>.yaml` (beside `letters/`).
+
+    A letter called `<x>.private` is refused: its roster would be the private contacts file
+    of letter <x>."""
+    if reserved_slug(letter_path):
+        raise WorkspaceError(
+            f"{letter_path.name}: a letter's name may not end in '{PRIVATE_SUFFIX}' "
+            f"(signatories/{letter_path.name} is the private contacts file of letter "
+            f"'{letter_path.name.removesuffix('.yaml').removesuffix(PRIVATE_SUFFIX)}'); "
+            "rename the letter")
     return letter_path.parent.parent / "signatories" / letter_path.name
 
 
 def display_path(path: Path, cwd: Path) -> str:
     """A path as the user should see it: relative to the current directory when possible."""
+    # The path as written, not resolved: a symbolic link is shown by its own name.
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(cwd)), cwd.resolve()):
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            pass
     try:
         return str(path.resolve().relative_to(cwd.resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)

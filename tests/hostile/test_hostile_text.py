@@ -62,9 +62,28 @@ def hostile_workspace(root: Path) -> Path:
 
 
 def render(root: Path, fmt: str) -> bytes:
-    result = CliRunner().invoke(cli, ["render", SLUG, "--to", fmt, "--out", "out"])
-    assert result.exit_code == 0, result.output
-    return (root / "out" / f"{SLUG}.{fmt}").read_bytes()
+    """The renderer's own defence, validation bypassed: `validate` (and so `render`) now
+    refuses names with control characters or hidden line breaks (rule name-unprintable, see
+    test_render_refuses_unprintable_names), but a renderer must stay safe whatever it is
+    given."""
+    from undersigned.format.load import load_letter, load_roster
+    from undersigned.render.prepare import prepare
+    from undersigned.render.run import render_bytes
+
+    letter, _ = load_letter(root / "letters" / f"{SLUG}.yaml")
+    roster, _ = load_roster(root / "signatories" / f"{SLUG}.yaml")
+    data = render_bytes(prepare(letter, roster), fmt, None)
+    (root / "out").mkdir(exist_ok=True)
+    (root / "out" / f"{SLUG}.{fmt}").write_bytes(data)
+    return data
+
+
+def test_render_refuses_unprintable_names(hostile_root):
+    hostile_workspace(hostile_root)
+    result = CliRunner().invoke(cli, ["render", SLUG, "--to", "txt", "--out", "out"])
+    assert result.exit_code == 1
+    assert "name-unprintable" in result.output and "\x1b" not in result.output
+    assert not (hostile_root / "out").exists()
 
 
 class _Elements(html.parser.HTMLParser):

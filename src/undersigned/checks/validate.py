@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..format import schema
+from ..format.dates import first_day, last_day
 from ..format.inline import FIELDS, links, note_refs
 from ..format.load import load_letter, load_roster
 from ..format.model import (
@@ -15,6 +16,7 @@ from ..format.model import (
     Citation,
     Footnote,
     Letter,
+    LinkPart,
     Party,
     Roster,
     Section,
@@ -25,9 +27,19 @@ from ..format.model import (
 )
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
-from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
-from ..textsafety import describe, mixed_script, skeleton, suspicious_characters, visible
-from ..workspace import display_path, roster_path
+from ..roster.collation import acronym_of, identity_keys, numbers_differ, sort_key
+from ..textsafety import (
+    describe,
+    formula_like,
+    mixed_script,
+    skeleton,
+    suspicious_characters,
+    unprintable_name,
+    visible,
+)
+from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
+
+_FORMULA_START = frozenset("=+-@ \uff1d\uff0b\uff0d\uff20")
 
 # A UN document symbol: an organ prefix, then slash-separated components such as A/77/522,
 # A/HRC/25/CRP.1, CAT/C/CHN/CO/5, E/CN.4/2005/L.10/Add.1, S/RES/2231(2015), A/RES/217(III).
@@ -47,6 +59,8 @@ RULES = {
     "yaml-too-large": "The file is implausibly large.",
     "file-missing": "A letter or roster file named on the command line does not exist.",
     "file-unreadable": "A file exists but cannot be read (permissions, I/O error).",
+    "file-outside-workspace": "A file is a symbolic link to a file outside the workspace.",
+    "slug-reserved": "A letter's file name ends in '.private', which names private contacts.",
     "duplicate-key": "A key appears twice in one mapping.",
     "wrong-type": "A value has the wrong type.",
     "missing-field": "A required field is missing.",
@@ -68,6 +82,9 @@ RULES = {
     "un-symbol": "A UN document symbol is malformed.",
     "date-format": "A date pattern shows no year.",
     "inline-field": "An unknown {field} in the text (warning).",
+    "citation-style": "The citation style the letter names cannot be found or read.",
+    "style-field-unprinted": "A source field the chosen citation style does not print (warning).",
+    "markup-unrendered": "Markup in a note that no output can render (warning).",
     # letter
     "letter-addressee": "A letter has no addressee.",
     "letter-date": "A letter has no date.",
@@ -86,7 +103,11 @@ RULES = {
     "endorsement-stale": "Signatories endorsed an earlier text of the letter (warning).",
     # hostile text
     "suspicious-text": "Invisible, control or bidi characters in a text (warning).",
-    "mixed-script": "A signatory's name mixes Latin with Cyrillic or Greek letters (warning).",
+    "mixed-script": "A signatory's name mixes Latin with letters that imitate Latin ones "
+                    "(warning).",
+    "name-unprintable": "A signatory's name is invisible, or holds a control character, a tab "
+                        "or a line break.",
+    "name-formula": "A signatory's name reads as a spreadsheet formula (warning).",
     # cited sources (defined with their checks in quotes.py)
     "quote-mismatch": "A quotation is not in the archived text of the source it cites.",
     "snapshot-missing": "A source's hand-added snapshot file is missing or cannot be read.",
@@ -139,10 +160,15 @@ def _load_checked_roster(path: Path, display: str, today: dt.date, warnings: boo
 def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
                        rosters: RosterCache | None = None
                        ) -> tuple[Letter | None, Roster | None, list[Problem]]:
+    if reserved_slug(path):  # its "roster" would be another letter's private contacts
+        return None, None, [Pos(display_path(path, cwd), 1, 1).error(
+            "slug-reserved", f"a letter's file name may not end in '{PRIVATE_SUFFIX}.yaml': "
+            f"signatories/{path.name} is the private contacts file of the letter "
+            f"'{path.name.removesuffix(PRIVATE_SUFFIX + '.yaml')}'; rename this letter")]
     letter, problems = load_letter(path, display_path(path, cwd))
     rpath = roster_path(path)
     roster = None
-    if rpath.is_file():
+    if present(rpath):
         display = display_path(rpath, cwd)
         roster, rproblems = (rosters.get(rpath, display, today, warnings) if rosters
                              else _load_checked_roster(rpath, display, today, warnings))
@@ -212,6 +238,15 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
     cited: set[str] = set()
     for note in letter.footnotes.values():
         for part in note.parts:
+            out += _check_markup(note, part)
+            if isinstance(part, LinkPart):
+                if problem := _url_problem(part.link):
+                    out.append(part.field_pos.get("link", part.pos).error(
+                        "url-invalid", f"link in footnote '{note.key}' {problem}"))
+                if part.text:
+                    out += _check_inline(letter, part.text, part.field_pos.get("text", part.pos),
+                                         None)
+                continue
             if hasattr(part, "cite"):
                 cited.add(part.cite)
                 if part.cite not in letter.sources:
@@ -229,6 +264,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
                                           "cite it in a footnote or delete it"))
         out += _check_source(source, today)
 
+    out += _check_citation_style(letter)
     if not any(t in letter.date_format for t in ("YY",)):
         out.append(letter.field_pos.get("date_format", letter.pos).error(
             "date-format", f"date_format '{letter.date_format}' shows no year; use e.g. "
@@ -246,6 +282,59 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
             out.append(letter.pos.error("letter-salutation", "a letter needs 'salutation:' such "
                                         "as 'Dear …,' or 'To Whom It May Concern:'"))
     out += check_text(letter)
+    return out
+
+
+def _check_citation_style(letter: Letter) -> list[Problem]:
+    """Rules citation-style (the style cannot be loaded) and style-field-unprinted."""
+    from ..render.citations import CitationStyleError, style_for_letter, style_problems
+
+    try:
+        style = style_for_letter(letter)
+    except CitationStyleError as e:
+        if e.problems:
+            return e.problems
+        pos = letter.field_pos.get("citations", letter.pos)
+        where = "" if letter.citation_style else " (the workspace default, in undersigned.yaml)"
+        return [pos.error("citation-style", f"{e}{where}")]
+    return style_problems(style, letter.sources)
+
+
+# Markup that looks meant but that no output renders: HTML tags, _underscores_, and a `*`
+# that never closes (printed as an asterisk).
+_HTML_TAG = re.compile(r"</?(?:i|em|b|strong|u|sup|sub|span|a)\b[^>]*>", re.IGNORECASE)
+_UNDERSCORES = re.compile(r"(?<![\w\\])_[^_\s][^_]*_(?!\w)")
+
+
+def _check_markup(note: Footnote, part) -> list[Problem]:
+    """Rule markup-unrendered: prefix, suffix, pinpoint of a citation; text of a part."""
+    from ..format.inline import Text as TextNode
+    from ..format.inline import parse_inline
+
+    fields = ("prefix", "suffix", "pinpoint") if isinstance(part, Citation) else ("text",)
+    out: list[Problem] = []
+    for name in fields:
+        value = getattr(part, name, None)
+        if not value:
+            continue
+        pos = part.pos if isinstance(part, TextPart) else part.field_pos.get(name, part.pos)
+        found = None
+        if m := _HTML_TAG.search(value):
+            found = f"the HTML tag {m.group(0)}, which prints as it is; write *text* for italics"
+        elif m := _UNDERSCORES.search(value):
+            found = f"{m.group(0)}, whose underscores print as they are; write *text* for italics"
+        else:
+            def stray(nodes) -> bool:
+                return any(isinstance(n, TextNode) and "*" in n.text
+                           or stray(getattr(n, "children", [])) for n in nodes)
+
+            if stray(parse_inline(value)):
+                found = ("a '*' that is never closed and prints as an asterisk; close the "
+                         "emphasis (*supra*) or write \\* for an asterisk")
+        if found:
+            what = "the text" if name == "text" else f"the {name}"
+            out.append(pos.warning("markup-unrendered",
+                                   f"{what} in footnote '{note.key}' has {found}"))
     return out
 
 
@@ -309,10 +398,10 @@ def _check_source(source, today: dt.date) -> list[Problem]:
             "A/HRC/25/CRP.1); check it at https://undocs.org"))
     for name in ("issued", "accessed"):
         value = getattr(source, name)
-        if value and value > today:
+        if value and first_day(value) > today:
             out.append(source.field_pos[name].error(
                 "date-future", f"{name} of {where} is in the future; correct the date"))
-    if source.issued and source.accessed and source.accessed < source.issued:
+    if source.issued and source.accessed and last_day(source.accessed) < first_day(source.issued):
         out.append(source.field_pos["accessed"].error(
             "accessed-before-issued",
             f"{where} was accessed ({source.accessed}) before it was issued ({source.issued}); "
@@ -351,6 +440,17 @@ def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[
                 f"signed_on {s.signed_on}; correct one of the two dates"))
         if s.email and (problem := email_problem(s.email)):
             out.append(s.field_pos["email"].error("email-invalid", f"{s.name}: {problem}"))
+        name = s.name
+        if not (name.isprintable() and name.strip()) and (why := unprintable_name(name)):
+            out.append(s.field_pos.get("name", s.pos).error(
+                "name-unprintable", f"the name '{visible(name).replace(chr(9), '<U+0009>')}' "
+                f"{why}; retype it as it "
+                "should be printed"))
+        if warnings and name[:1] in _FORMULA_START and formula_like(name):
+            out.append(s.field_pos.get("name", s.pos).warning(
+                "name-formula", f"the name '{visible(name[:40])}' reads as a spreadsheet "
+                "formula; a form's answer, not a signatory's name — check it with the "
+                "signatory or remove the entry"))
     if roster.as_of:
         if roster.as_of > today:
             out.append(roster.field_pos["as_of"].error(

@@ -9,7 +9,7 @@ import click
 from .. import cli as _cli
 from ..errors import InvalidLetterError
 from ..format.load import load_letter
-from ..sources.archive import archive_letter
+from ..sources.archive import FETCH_TIMEOUT, archive_letter
 from ..workspace import display_path, resolve_letter
 
 
@@ -19,7 +19,11 @@ from ..workspace import display_path, resolve_letter
 @click.option("--allow-private", is_flag=True,
               help="Also fetch addresses inside this network (loopback, private, link-local); "
                    "refused by default, since a letter's addresses come from its authors.")
-def archive(letter, refresh, allow_private):
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=FETCH_TIMEOUT,
+              show_default=True,
+              help="Seconds allowed for each source's whole download, however slowly the "
+                   "server sends it.")
+def archive(letter, refresh, allow_private, timeout):
     """Store the text of every source LETTER cites, to check its quotations against.
 
     Each source's text goes to letters/sources/<key>.txt under a short header (URL, retrieval
@@ -39,7 +43,7 @@ def archive(letter, refresh, allow_private):
         raise InvalidLetterError(problems)
     failed = 0
     for result in archive_letter(model, refresh=refresh, today=_cli.today(),
-                                 allow_private=allow_private):
+                                 allow_private=allow_private, timeout=timeout):
         where = display_path(result.path, cwd) if result.path else ""
         line = f"{result.status:9} {result.key}" + (f" → {where}" if where else "")
         if result.detail:

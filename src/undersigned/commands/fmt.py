@@ -11,7 +11,8 @@ import click
 from ..errors import UndersignedError
 from ..fileio import write_atomic
 from ..review.fmt import format_file
-from ..workspace import display_path, find_root, resolve_letter, roster_path
+from ..textsafety import no_control, visible
+from ..workspace import display_path, find_root, present, resolve_letter, roster_path
 
 
 def _workspace_files(root: Path) -> list[Path]:
@@ -19,7 +20,7 @@ def _workspace_files(root: Path) -> list[Path]:
     for folder in ("letters", "signatories"):
         for path in sorted((root / folder).glob("*.yaml")):
             # signatories/<slug>.private.yaml holds contacts, not a roster
-            if path.is_file() and "." not in path.name.removesuffix(".yaml"):
+            if present(path) and "." not in path.name.removesuffix(".yaml"):
                 out.append(path)
     return out
 
@@ -39,13 +40,13 @@ def collect_files(paths: tuple[str, ...], cwd: Path) -> list[Path]:
             if (path / "letters").is_dir():
                 out += _workspace_files(path)
             else:
-                out += sorted(p for p in path.glob("*.yaml") if p.is_file())
-        elif path.is_file():
+                out += sorted(p for p in path.glob("*.yaml") if present(p))
+        elif present(path):
             out.append(path)
         else:
             letter = resolve_letter(arg, cwd)
             out.append(letter)
-            if roster_path(letter).is_file():
+            if present(roster_path(letter)):
                 out.append(roster_path(letter))
     seen: set[Path] = set()
     unique = []
@@ -136,13 +137,15 @@ def fmt(paths, check):
                 if result.changed and not check:
                     write_atomic(path, result.after)
         except UndersignedError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible(str(e))}", err=True)
             failed += 1
             continue
         if result.changed:
             changed += 1
             if check:
-                click.echo(unified_diff(result.before, result.after, name), nl=False)
+                # shown, not applied: no escape sequence of the file reaches the terminal
+                click.echo(no_control(unified_diff(result.before, result.after, name)),
+                           nl=False)
                 click.echo(f"would reformat {name}", err=True)
             else:
                 click.echo(f"reformatted {name}", err=True)

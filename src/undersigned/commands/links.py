@@ -45,7 +45,8 @@ class _Progress:
 @click.option("--max-age", type=click.IntRange(min=0), default=7, show_default=True,
               help="Days a cached result stays good.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds to wait for a server.")
+              help="Seconds allowed for checking each address, retries and redirects "
+                   "included, however slowly the server answers.")
 @click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human",
               show_default=True, help="How to print the results.")
 @click.option("--allow-private", is_flag=True,

@@ -14,7 +14,7 @@ from .. import cli as _cli
 from ..format.model import Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..roster import operations as _roster
-from ..textsafety import spreadsheet_safe, visible
+from ..textsafety import json_safe, no_control, spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
 
 KINDS = click.Choice([*SIGNATORY_KINDS, "organisation"], case_sensitive=False)
@@ -93,9 +93,10 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
                                    today=_cli.today(),
                                    check_deliverability=check_deliverability)
     for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {visible(warning)}", err=True)
     where = display_path(result.roster, Path.cwd())
-    click.echo(f"Added '{sig.name}' ({sig.kind}) at {where}:{result.line}; as of {result.as_of}.")
+    click.echo(f"Added '{visible(sig.name)}' ({sig.kind}) at {where}:{result.line}; as of "
+               f"{result.as_of}.")
 
 
 @sign.command("import")
@@ -111,15 +112,26 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
                    "consent to be named, e-mail); empty answers change nothing.")
 @click.option("--check-deliverability", is_flag=True,
               help="Also check that each e-mail's domain accepts mail (needs the network).")
-def import_(letter, file, maps, dry_run, force, update, check_deliverability):
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid rows and list the invalid ones with their line and "
+                   "reason (exit status 1, so scripts notice).")
+@click.option("--dates", type=click.Choice(_roster.DATE_ORDERS),
+              help="How to read dates such as 03/04/2024: dmy (day first) or mdy (month "
+                   "first). Without it each date column is read as its unambiguous rows say; "
+                   "a column that does not say is refused.")
+def import_(letter, file, maps, dry_run, force, update, check_deliverability, skip_invalid,
+            dates):
     """Import a sign-on form's CSV export (Google Forms, Microsoft Forms, Action Network).
 
     Columns are recognised by their headers; --map fixes the rest. Rows already in the roster
     are skipped, so importing the same file twice adds nothing (--update applies their changed
     answers: someone corrected a title, or withdrew consent to be named); suspected duplicates are
     reported and skipped (--force imports them). Any invalid row stops the import with its CSV
-    line number, and nothing is written. A "may we publish your name" column is read as
-    consent: "no" records the signature as counted but never printed.
+    line number, and nothing is written — or, with --skip-invalid, the valid rows are imported
+    and the invalid ones listed. A "may we publish your name" column is read as consent: "no"
+    records the signature as counted but never printed. The report names every row's fate:
+    new, present (and as whom), repeated within the file, suspected duplicate, invalid, empty,
+    not published.
 
     \b
     Example:
@@ -147,12 +159,13 @@ def import_(letter, file, maps, dry_run, force, update, check_deliverability):
         report = _roster.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
                                     today=_cli.today(), cwd=Path.cwd(),
                                     check_deliverability=check_deliverability,
-                                    progress=progress, update=update)
+                                    progress=progress, update=update,
+                                    skip_invalid=skip_invalid, dates=dates)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     _print_report(report, dry_run, update)
-    if report.invalid:
+    if report.invalid:  # with --skip-invalid too: a script must notice the rows left out
         raise SystemExit(1)
 
 
@@ -160,14 +173,24 @@ def _print_report(report, dry_run: bool, update: bool = False) -> None:
     verb = "would add" if dry_run else "added"
     updated = (f"{len(report.updated)} {'would be updated' if dry_run else 'updated'}, "
                if update else "")
+    invalid = len({p.line for p in report.invalid})
+    more = "".join(f", {n} {what}" for n, what in (
+        (len(report.repeated), "repeated within the file"),
+        (len(report.empty), "empty row(s)")) if n)
+    unpublished = (f"; {len(report.unpublished)} of the new not published (counted, never "
+                   "printed)" if report.unpublished else "")
     click.echo(f"{report.csv}: {len(report.new)} new ({verb}), {updated}{len(report.present)} "
                f"already present, {len(report.suspected)} suspected duplicate(s), "
-               f"{len(report.invalid)} invalid row(s)")
+               f"{invalid} invalid row(s){more}{unpublished}")
     if dry_run:
         columns = ", ".join(f"'{c}' → {t}" for c, t in report.mapping.items())
         click.echo(visible(f"columns: {columns}"))
         if report.ignored:
             click.echo(visible("ignored columns: " + ", ".join(f"'{c}'" for c in report.ignored)))
+        if report.dates:
+            said = {"dmy": "day first", "mdy": "month first"}
+            click.echo(visible("dates: " + ", ".join(f"'{c}' {said[o]}"
+                                                     for c, o in report.dates.items())))
     for cand, match, found in report.updated:
         said = "; ".join(_change(k, old, new) for k, (old, new) in found.items())
         click.echo(f"  update    line {cand.line}: {visible(match.name)} — {visible(said)}")
@@ -176,9 +199,18 @@ def _print_report(report, dry_run: bool, update: bool = False) -> None:
             s = cand.signatory
             unnamed = ", unnamed" if not s.named else ""
             click.echo(f"  new       line {cand.line}: {visible(s.name)} ({s.kind}{unnamed})")
-        for cand, match in report.present:
-            click.echo(f"  present   line {cand.line}: {visible(cand.signatory.name)} — "
-                       f"{visible(match.describe())}")
+    # every row that is not simply new is named, with its line (new ones too in a dry run)
+    for cand, match in report.present:
+        click.echo(f"  present   line {cand.line}: {visible(cand.signatory.name)} — "
+                   f"{visible(match.describe())}")
+    for cand, match in report.repeated:
+        click.echo(f"  repeated  line {cand.line}: {visible(cand.signatory.name)} — "
+                   f"{visible(match.describe())}; only the first is imported")
+    for line in report.empty:
+        click.echo(f"  empty     line {line}: every cell is empty")
+    for cand in ([] if dry_run else report.unpublished):
+        click.echo(f"  unnamed   line {cand.line}: {visible(cand.signatory.name)} — added, "
+                   "not published (no consent to be named)")
     for cand, match in report.suspected:
         click.echo(f"  suspected line {cand.line}: {visible(cand.signatory.name)} "
                    f"{visible(match.describe())}"
@@ -201,7 +233,7 @@ def withdraw(letter, name, date, reason):
     """
     sig = _roster.withdraw_signatory(_letter(letter), name, on=_day(date), reason=reason,
                                      today=_cli.today())
-    click.echo(f"Withdrew '{sig.name}' on {sig.withdrawn_on}.")
+    click.echo(f"Withdrew '{visible(sig.name)}' on {sig.withdrawn_on}.")
 
 
 @sign.command()
@@ -228,8 +260,12 @@ def erase(letter, name, yes):
     done = _roster.erase_signatory(path, name)
     cwd = Path.cwd()
     what = ", with their private contacts" if done.private else ""
-    click.echo(f"Erased '{visible(done.name)}' (line {done.line}) from "
-               f"{display_path(done.roster, cwd)}{what}.")
+    if not done.line:  # only private contacts, which no roster entry had
+        click.echo(f"Erased the private contacts of '{visible(done.name)}' from "
+                   f"{display_path(done.roster, cwd)} (no roster entry had them).")
+    else:
+        click.echo(f"Erased '{visible(done.name)}' (line {done.line}) from "
+                   f"{display_path(done.roster, cwd)}{what}.")
     for other, line, other_name in done.elsewhere:
         click.echo(f"Also named in {display_path(other, cwd)}:{line} as '{visible(other_name)}'"
                    " — erase it there too if the request covers every letter.", err=True)
@@ -269,7 +305,7 @@ def update(letter, name, new_name, kind, title, sort_as, country, email, date, v
         raise click.UsageError("nothing to change; give at least one option such as --title")
     sig = _roster.update_signatory(_letter(letter), name, changes, email=email or None,
                                    force=force, today=_cli.today())
-    click.echo(f"Updated '{sig.name}'.")
+    click.echo(f"Updated '{visible(sig.name)}'.")
 
 
 @sign.command()
@@ -311,8 +347,8 @@ def list_(letter, fmt, status, kind, stale):
     """
     listing = _roster.list_signatories(_letter(letter), status=status, kind=kind, stale=stale)
     records = [_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories]
-    if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    if fmt == "json":  # JSON escapes control characters; json_safe the C1 ones too
+        click.echo(json_safe(json.dumps(records, indent=2, ensure_ascii=False)))
         return
     if fmt == "csv":
         out = io.StringIO()
@@ -322,7 +358,9 @@ def list_(letter, fmt, status, kind, stale):
                                 lineterminator="\r\n")
         writer.writeheader()
         # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
-        writer.writerows({k: spreadsheet_safe(v) if isinstance(v, str) else v
+        # And no control character reaches a terminal, piped or not (an escape sequence can
+        # retitle a terminal or hide a line): they are shown as <U+XXXX>.
+        writer.writerows({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
                           for k, v in r.items()} for r in records)
         click.echo(out.getvalue(), nl=False)
         return

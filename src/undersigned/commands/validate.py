@@ -9,7 +9,7 @@ import click
 from .. import cli as _cli
 from ..checks.validate import check_letter_file
 from ..problems import Severity, has_errors
-from ..workspace import find_root, letter_files, resolve_letter
+from ..workspace import find_root, letter_files, present, resolve_letter
 
 
 def collect_letters(paths: tuple[str, ...], cwd: Path) -> list[Path]:
@@ -27,7 +27,7 @@ def collect_letters(paths: tuple[str, ...], cwd: Path) -> list[Path]:
             letters = path / "letters" if (path / "letters").is_dir() else path
             out += letter_files(letters.parent) if letters.name == "letters" else sorted(
                 letters.glob("*.yaml"))
-        elif path.is_file() and path.parent.name == "signatories":
+        elif present(path) and path.parent.name == "signatories":
             out.append(path.parent.parent / "letters" / path.name)
         else:
             out.append(resolve_letter(arg, cwd))

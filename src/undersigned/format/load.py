@@ -9,13 +9,16 @@ from pathlib import Path
 from ..errors import LoadError
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem, Severity
+from ..textsafety import excerpt
 from . import schema
+from .dates import parse_partial_date
 from .model import (
     Author,
     Block,
     Citation,
     Footnote,
     Letter,
+    LinkPart,
     Party,
     Roster,
     Section,
@@ -47,7 +50,7 @@ def _type_name(value) -> str:
         return f"'{str(value).lower()}' (yes/no)"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"'{value}'"
+    return f"'{excerpt(value)}'"
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -99,7 +102,7 @@ class Reader:
                 close = difflib.get_close_matches(key, list(known), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
                 self.warning(node.key_pos[key], "unknown-key",
-                             f"unknown key '{key}' in {what} is ignored; {hint}")
+                             f"unknown key '{excerpt(key)}' in {what} is ignored; {hint}")
 
     def fields(self, node: RawMap, spec: dict[str, schema.Field], what: str,
                extra: tuple[str, ...] = ()) -> tuple[dict, dict[str, Pos]]:
@@ -143,6 +146,15 @@ class Reader:
                 return d
             self.error(pos, "bad-date",
                        f"{what} is {_type_name(value)}, not a real date; write YYYY-MM-DD")
+            return None
+        if field.type == "partial-date":
+            # `issued: 2017` reaches us as a number (YAML), `issued: 2017-06` as text
+            text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            if d := parse_partial_date(text):
+                return d
+            self.error(pos, "bad-date",
+                       f"{what} is {_type_name(value)}, not a real date; write YYYY-MM-DD, or "
+                       "YYYY-MM or YYYY when only the month or the year is known")
             return None
         if field.type == "bool":
             if isinstance(value, bool):
@@ -244,14 +256,17 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
                         signatures.sections.append(Section(sv["heading"], sv["kind"]))
 
     date_format = "MMMM D, YYYY"
+    citation_style = None
     style_pos: dict[str, Pos] = {}
     if top.get("style") is not None and (
         m := r.expect_map(top["style"], value_pos("style"), "'style'")
     ):
         v, _ = r.fields(m, schema.STYLE, "'style'")
         date_format = v.get("date_format") or date_format
-        if "date_format" in m.value_pos:  # rule date-format points at the pattern itself
-            style_pos["date_format"] = m.value_pos["date_format"]
+        citation_style = v.get("citations")
+        for name in ("date_format", "citations"):  # rules point at the value itself
+            if name in m.value_pos:
+                style_pos[name] = m.value_pos[name]
 
     sources: dict[str, Source] = {}
     if top.get("sources") is not None and (
@@ -277,7 +292,8 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
         return None, r.problems
     letter = Letter(
         slug=_slug_of(path), path=path, body=body, signatures=signatures,
-        date_format=date_format, footnotes=footnotes, sources=sources,
+        date_format=date_format, citation_style=citation_style, footnotes=footnotes,
+        sources=sources,
         addressees=parties["addressees"], cc=parties["cc"], pos=top.pos,
         field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}, **style_pos},
         **{k: v for k, v in values.items() if v is not None},
@@ -331,7 +347,7 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
         return Footnote(key, [TextPart(node, vpos)], kpos)
     if node is None:  # `key:` with nothing after it: rule note-empty says what to do
         return Footnote(key, [], kpos)
-    parts: list[Citation | TextPart] = []
+    parts: list[Citation | TextPart | LinkPart] = []
     items = r.expect_list(node, vpos, f"footnote '{key}'")
     for item, ipos in zip(items or [], getattr(items, "item_pos", []), strict=False):
         if isinstance(item, str):
@@ -339,6 +355,11 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
             continue
         m = r.expect_map(item, ipos, f"a part of footnote '{key}'")
         if m is None:
+            continue
+        if "link" in m and "cite" not in m:
+            v, fpos = r.fields(m, schema.LINK_PART, f"a link in footnote '{key}'")
+            if v.get("link"):
+                parts.append(LinkPart(pos=m.pos, field_pos=fpos, **v))
             continue
         if "text" in m and "cite" not in m:
             v, _ = r.fields(m, schema.TEXT_PART, f"a part of footnote '{key}'")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Pos
+from .dates import SourceDate
 
 NOWHERE = Pos("<memory>", 0, 0)
 
@@ -25,19 +26,23 @@ class Source:
     type: str
     title: str | None = None
     author: list[Author] = field(default_factory=list)
+    title_short: str | None = None
     original_title: str | None = None
     language: str | None = None
     container_title: str | None = None
     publisher: str | None = None
     genre: str | None = None
     number: str | None = None
+    volume: str | None = None
+    page: str | None = None
     authority: str | None = None
-    issued: dt.date | None = None
+    handle: str | None = None
+    issued: SourceDate | None = None
     URL: str | None = None
     link_text: str | None = None
     archived_url: str | None = None
     snapshot: str | None = None  # a hand-saved copy, relative to the letter's directory
-    accessed: dt.date | None = None
+    accessed: SourceDate | None = None
     date_format: str | None = None
     quote_comma_inside: bool = False
     note: str | None = None
@@ -63,6 +68,17 @@ class Citation:
     quotation: str | None = None
     prefix: str | None = None
     suffix: str | None = None
+    full: bool = False  # the full form even where the style would write Id. or a short form
+    pos: Pos = NOWHERE
+    field_pos: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass
+class LinkPart:
+    """A footnote part that is only an address (`link:`), optionally with text."""
+
+    link: str
+    text: str | None = None
     pos: Pos = NOWHERE
     field_pos: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
 
@@ -78,7 +94,7 @@ class TextPart:
 @dataclass
 class Footnote:
     key: str
-    parts: list[Citation | TextPart]
+    parts: list[Citation | TextPart | LinkPart]
     pos: Pos = NOWHERE
 
     @property
@@ -151,6 +167,7 @@ class Letter:
     closing: str | None = None
     signatures: SignatureStyle = field(default_factory=SignatureStyle)
     date_format: str = "MMMM D, YYYY"
+    citation_style: str | None = None  # style.citations; None: the workspace's default
     footnotes: dict[str, Footnote] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     pos: Pos = NOWHERE

@@ -17,6 +17,8 @@ SOURCE_TYPES = (
     "webpage",
     "book",
     "article-journal",
+    "legal_case",
+    "post",
 )
 # Fields each source type cannot do without; "author|container-title" means one of the two.
 REQUIRED_BY_TYPE = {
@@ -29,14 +31,20 @@ REQUIRED_BY_TYPE = {
     "webpage": ("title", "URL|link_text"),
     "book": ("title",),
     "article-journal": ("title",),
+    "legal_case": ("title",),
+    "post": ("author|handle",),
 }
+# Fields of a source that say how to treat it rather than what to print: a citation style
+# need not print them (every other field a style does not print is a `style-field-unprinted`
+# warning, never dropped silently).
+NOT_PRINTED = ("type", "snapshot", "date_format", "quote_comma_inside", "note")
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: its type, whether it is required, and its documentation."""
 
-    type: str  # str | text | date | bool | enum | authors
+    type: str  # str | text | date | partial-date | bool | enum | authors
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -66,26 +74,39 @@ SIGNATURES = {
 
 STYLE = {
     "date_format": _f("str", "Date pattern: tokens D DD M MM MMM MMMM YY YYYY."),
+    "citations": _f("str", "Citation style of the notes: house (the default), bluebook, oscola, "
+                    "or a style file in the workspace's templates/ (e.g. coalition.yaml)."),
 }
 
 SOURCE = {
     "type": _f("enum", "What kind of work this is.", True, SOURCE_TYPES),
     "author": _f("authors", "Author: a string, or a list of strings or {name, affiliation}."),
-    "title": _f("str", "Title as cited, in the letter's language."),
+    "title": _f("str", "Title as cited, in the letter's language; for a legal_case, the case "
+                "name; for a post, its text."),
+    "title-short": _f("str", "Short title for later citations (short forms of bluebook and "
+                      "oscola), e.g. the first party's name of a case."),
     "original-title": _f("str", "Title in the source's own language."),
     "language": _f("str", "Language of the source when it differs from the letter's (BCP 47)."),
-    "container-title": _f("str", "Newspaper, journal or web site."),
+    "container-title": _f("str", "Newspaper, journal or web site; the reporter of a legal_case; "
+                          "the platform of a post."),
     "publisher": _f("str", "Publisher."),
     "genre": _f("str", "Sub-type printed as a label, e.g. 'Press Release'."),
-    "number": _f("str", "Document number or UN symbol, e.g. A/HRC/25/CRP.1."),
-    "authority": _f("str", "For legislation: the body and occasion of adoption."),
-    "issued": _f("date", "Date of the source."),
+    "number": _f("str", "Document number or UN symbol, e.g. A/HRC/25/CRP.1; the docket number "
+                 "of a legal_case."),
+    "volume": _f("str", "Volume (of a reporter or journal)."),
+    "page": _f("str", "First page (of a case in its reporter, or of an article)."),
+    "authority": _f("str", "For legislation: the body and occasion of adoption; for a "
+                    "legal_case: the court."),
+    "handle": _f("str", "For a post: the author's handle on the platform, e.g. @UNHCR."),
+    "issued": _f("partial-date", "Date of the source (decided, for a legal_case): YYYY-MM-DD, "
+                 "YYYY-MM or YYYY."),
     "URL": _f("str", "Address of the source (http or https)."),
     "link_text": _f("str", "Visible text of the link, when the letter shows text not the address."),
     "archived_url": _f("str", "A web-archive copy of the source."),
     "snapshot": _f("str", "A copy of the source saved by hand (PDF, saved page, text), relative "
                    "to the letter's directory: sources/<key>.pdf."),
-    "accessed": _f("date", "When the source was last checked."),
+    "accessed": _f("partial-date", "When the source was last checked: YYYY-MM-DD, YYYY-MM or "
+                   "YYYY."),
     "date_format": _f("str", "Overrides style.date_format for this source."),
     "quote_comma_inside": _f("bool", "Put the comma after a quoted title inside the quotes."),
     "note": _f("str", "Free note about the source; never printed."),
@@ -97,6 +118,13 @@ CITATION = {
     "quotation": _f("str", "Words quoted from the source at the pinpoint."),
     "prefix": _f("str", "Signal printed before the citation: 'See', 'Cf.'."),
     "suffix": _f("str", "Free text printed after the citation."),
+    "full": _f("bool", "true: print the full citation even where the style would write Id., "
+               "ibid or a short form."),
+}
+
+LINK_PART = {
+    "link": _f("str", "An address the note gives on its own (http or https).", True),
+    "text": _f("str", "Text printed with the address (inline markup allowed)."),
 }
 
 TEXT_PART = {
@@ -140,6 +168,8 @@ def _props(spec: dict[str, Field]) -> dict:
     for name, field in spec.items():
         if field.type == "date":
             prop = {"type": "string", "format": "date"}
+        elif field.type == "partial-date":
+            prop = {"$ref": "#/$defs/partial-date"}
         elif field.type == "bool":
             prop = {"type": "boolean"}
         elif field.type == "enum":
@@ -185,7 +215,8 @@ def letter_json_schema() -> dict:
     footnote = {
         "oneOf": [
             inline,
-            {"type": "array", "items": {"oneOf": [_object(CITATION), _object(TEXT_PART)]}},
+            {"type": "array", "items": {"oneOf": [_object(CITATION), _object(TEXT_PART),
+                                                  _object(LINK_PART)]}},
         ]
     }
     signatures = _object(
@@ -203,6 +234,12 @@ def letter_json_schema() -> dict:
     )
     schema["required"] = [*schema["required"], "body"]
     schema["$defs"] = {
+        "partial-date": {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ]
+        },
         "authors": {
             "oneOf": [
                 {"type": "string"},

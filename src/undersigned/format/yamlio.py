@@ -9,7 +9,6 @@ from pathlib import Path
 from ..errors import LoadError
 from ..problems import Pos
 
-MAX_BYTES = 48 * 1024 * 1024  # a roster of 50,000 entries is about 6 MB; refuse absurd files
 MAX_SLOW_BYTES = 8 * 1024 * 1024  # beyond this, only the fast canonical roster reader is used
 MAX_DEPTH = 32  # our format nests 5 deep; deeper input is hostile and slow to scan
 
@@ -56,27 +55,21 @@ class RawList(list):
         self.item_pos: list[Pos] = []
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a YAML file as text: UTF-8 (a BOM is accepted), size-capped, located errors."""
-    pos = Pos(display, 1, 1)
+def read_text(path: Path, display: str, inside: Path | None | bool = True) -> str:
+    """Read a YAML file as text: UTF-8 (a BOM is accepted), size-capped, located errors.
+
+    `inside`: where the file must really be (see `fileio.read_file`); by default the
+    workspace the path is in, so a committed symbolic link to `~/.ssh/…` is never read.
+    """
+    from ..fileio import FileAccessError, read_file, workspace_of
+
+    if inside is True:
+        inside = workspace_of(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise LoadError([pos.error(
-                "yaml-too-large",
-                f"the file is {size // (1024 * 1024)} MB; letters and rosters are far smaller "
-                "— check that this is the right file",
-            )])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError([pos.error("file-missing", "no such file; check the path or slug")]
-                        ) from None
-    except IsADirectoryError:
-        raise LoadError([pos.error("file-missing", "this is a directory, not a YAML file")]
-                        ) from None
-    except OSError as e:
-        raise LoadError([pos.error("file-unreadable", f"cannot read the file: {e.strerror}")]
-                        ) from e
+        data = read_file(path, inside=inside or None)  # fileio.MAX_BYTES: the one limit
+    except FileAccessError as e:
+        rule = "yaml-too-large" if e.rule == "file-too-large" else e.rule
+        raise LoadError([Pos(display, 1, 1).error(rule, e.message)]) from None
     return decode(data, display)
 
 
@@ -133,7 +126,17 @@ def parse_yaml(text: str, display: str):
     libyaml (PyYAML's C parser) when it is available — twenty times faster than a pure-Python
     parser, which matters for start-up and for hand-formatted rosters — else from
     ruamel.yaml's parser. Both give the same events, marks and errors for our purposes.
+
+    Text over MAX_SLOW_BYTES is refused: every command that parses a file comes here, so a
+    45 MB roster in flow style costs a clear error, not a minute and gigabytes of memory.
     """
+    if len(text) > MAX_SLOW_BYTES:
+        raise LoadError([Pos(display, 1, 1).error(
+            "yaml-too-large",
+            f"this file is {len(text) // (1024 * 1024)} MB and not in the canonical roster "
+            f"layout, which only files under {MAX_SLOW_BYTES // (1024 * 1024)} MB may leave; "
+            "see 'Why the roster looks like this' in docs/format.md",
+        )])
     events, MarkedYAMLError, YAMLError = _event_source(text)
     AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent = (
         "AliasEvent", "DocumentStartEvent", "MappingEndEvent", "MappingStartEvent")

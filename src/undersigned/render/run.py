@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..checks.validate import check_letter_file
 from ..errors import InvalidLetterError
-from ..fileio import write_atomic
+from ..fileio import WriteError, write_atomic
 from ..gcpause import paused_gc
 from ..problems import Severity
 from ..workspace import find_root
@@ -87,7 +87,10 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
         # error is raised, and reported, exactly as without it
         outputs["docx"] = data if data is not None else render_bytes(doc, "docx", templates,
                                                                       width)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(out_dir, e) from None
     written = []
     for fmt in formats:
         target = out_dir / f"{doc.slug}.{fmt}"

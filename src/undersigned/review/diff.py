@@ -16,7 +16,17 @@ from ..errors import LoadError, WorkspaceError
 from ..format import schema
 from ..format.inline import note_refs
 from ..format.load import build_letter, build_roster
-from ..format.model import Author, Block, Citation, Footnote, Letter, Roster, Signatory, TextPart
+from ..format.model import (
+    Author,
+    Block,
+    Citation,
+    Footnote,
+    Letter,
+    LinkPart,
+    Roster,
+    Signatory,
+    TextPart,
+)
 from ..format.yamlio import decode, parse_yaml, scan_canonical_roster
 from ..problems import Severity
 from ..roster.collation import identity_key, sort_key
@@ -323,9 +333,11 @@ def note_numbers(letter: Letter | None) -> dict[str, int]:
     return numbers
 
 
-def _part_name(part: Citation | TextPart, index: int) -> str:
+def _part_name(part: Citation | TextPart | LinkPart, index: int) -> str:
     if isinstance(part, Citation):
         return f"citation of {part.cite}"
+    if isinstance(part, LinkPart):
+        return f"link {index}"
     return f"text {index}"
 
 
@@ -345,6 +357,13 @@ def _diff_parts(old: Footnote, new: Footnote) -> list[FieldChange]:
             q = by_cite_a.get(p.cite)
             if q is not None and b_cites[p.cite] == 1:
                 out += _field_changes(q, p, CITATION_FIELDS[1:], f"citation of {p.cite}")
+        elif isinstance(p, LinkPart):
+            q = old.parts[i - 1] if i <= len(old.parts) else None
+            if isinstance(q, LinkPart):
+                for name in ("link", "text"):
+                    if getattr(q, name) != getattr(p, name):
+                        out.append(FieldChange(name, getattr(q, name), getattr(p, name),
+                                               f"link {i}"))
         elif (i <= len(old.parts) and isinstance(old.parts[i - 1], TextPart)
               and old.parts[i - 1].text != p.text):
             out.append(FieldChange("text", old.parts[i - 1].text, p.text, f"text {i}"))
@@ -360,6 +379,8 @@ def _parts_data(note: Footnote) -> list:
     for p in note.parts:
         if isinstance(p, Citation):
             out.append(("cite", *(getattr(p, k) for k, _ in CITATION_FIELDS)))
+        elif isinstance(p, LinkPart):
+            out.append(("link", p.link, p.text))
         else:
             out.append(("text", p.text))
     return out

@@ -53,7 +53,7 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
     if path == ("style",):
         return tuple(schema.STYLE)
     if n == 3 and path[0] == "footnotes" and path[2] == "*":
-        return (*schema.CITATION, *schema.TEXT_PART)
+        return (*schema.CITATION, *schema.LINK_PART, *schema.TEXT_PART)
     if n == 2 and path[0] == "sources":
         return tuple(schema.SOURCE)
     if n == 4 and path[0] == "sources" and path[2] == "author" and path[3] == "*":
@@ -651,10 +651,12 @@ class Formatted:
 def format_file(path: Path, display: str | None = None) -> Formatted:
     """Read a letter or roster and compute its canonical text (nothing is written)."""
     display = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise FormatError(f"{display}: cannot read the file: {e.strerror}") from None
+    from ..fileio import FileAccessError, read_file, workspace_of
+
+    try:  # the reader every command shares: size limit, no link out of the workspace
+        data = read_file(path, inside=workspace_of(path))
+    except FileAccessError as e:
+        raise FormatError(f"{display}: {e.message}") from None
     text = decode(data, display)
     before = data.decode("utf-8")
     kind = file_kind(path, text)

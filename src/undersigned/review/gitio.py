@@ -143,11 +143,17 @@ class Repository:
     def read(self, rev: Revision, path: str) -> bytes | None:
         """The bytes of a workspace file at a revision, or None when it does not exist there."""
         if rev.is_working_tree:
+            from ..fileio import FileAccessError, read_file
+
             target = self.root / path
-            try:
-                return target.read_bytes()
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            if not os.path.lexists(target):
                 return None
+            try:  # the one read path: no link out of the workspace, no FIFO, size-capped
+                return read_file(target, inside=self.root)
+            except FileAccessError as e:
+                if e.rule == "file-missing" and not os.path.islink(target):
+                    return None
+                raise GitError(f"{path}: {e.message}") from None
         done = self._run("show", "--no-textconv", f"{rev.commit}:./{path}", check=False)
         if done.returncode == 0:
             return done.stdout

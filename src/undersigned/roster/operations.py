@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
+from ..format.dates import PartialDate
 from ..format.load import load_letter, load_roster
-from ..format.model import Citation, Letter, Signatory
+from ..format.model import Citation, Letter, LinkPart, Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
-from ..textsafety import from_spreadsheet
+from ..textsafety import formula_like, from_spreadsheet, visible
 from ..workspace import roster_path
 from . import rosterfile
 from .collation import acronym_of, fold, identity_key, identity_keys, numbers_differ
@@ -62,7 +64,7 @@ def _read(path: Path) -> str | None:
     from ..errors import LoadError
     from ..format.yamlio import read_text
 
-    if not path.exists():
+    if not os.path.lexists(path):  # a link that loops or dangles is read, and refused
         return None
     try:
         return read_text(path, path.name)
@@ -80,7 +82,7 @@ def _norm(text: str) -> str:
 
 
 def _plain(value):
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | PartialDate):
         return value.isoformat()
     if isinstance(value, str):
         return _norm(value)
@@ -122,6 +124,9 @@ def fingerprint(letter: Letter) -> str:
                 parts.append({"cite": _plain(cited) if cited else part.cite,
                               **{k: _norm(v) for k in ("pinpoint", "quotation", "prefix",
                                                        "suffix") if (v := getattr(part, k))}})
+            elif isinstance(part, LinkPart):
+                parts.append({"link": part.link, **({"text": calls(part.text)} if part.text
+                                                    else {})})
             else:
                 parts.append({"text": calls(part.text)})
         notes.append(parts)
@@ -168,8 +173,13 @@ def parse_day(value: str | dt.date, today: dt.date, what: str = "date") -> dt.da
 
 def check_signatory(sig: Signatory) -> None:
     """Refuse a signatory the roster cannot hold: empty name, unknown kind, multi-line text."""
+    from ..textsafety import unprintable_name
+
     if not sig.name or not sig.name.strip():
         raise RosterError("name is empty; give the name as it should be printed")
+    if why := unprintable_name(sig.name):
+        raise RosterError(f"name '{visible(sig.name)}' {why}; retype it as it should be "
+                          "printed")
     if sig.kind not in SIGNATORY_KINDS:
         raise RosterError(f"kind '{sig.kind}' is not one of: {', '.join(SIGNATORY_KINDS)}")
     if sig.status not in STATUSES:
@@ -181,6 +191,8 @@ def check_signatory(sig: Signatory) -> None:
                               "write it on one line")
         if value is not None and (bad := _control_characters(value)):
             raise RosterError(f"{name} '{value}' holds {bad}; retype it without them")
+        if value is not None and "\t" in value:
+            raise RosterError(f"{name} '{visible(value)}' holds a tab; retype it with spaces")
 
 
 def _control_characters(value: str) -> str | None:
@@ -361,10 +373,15 @@ class _Open:
             f"'{m.name}' (line {m.line})" for m in close[:3]) + "?" if close else ""
         raise RosterError(f"no signatory '{name}' in {self.paths.roster.name}{hint}")
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, private: str | None = None) -> None:
+        """Write the roster, and the private contacts file when `private` is given: both
+        change or neither does (rosterfile.write_together)."""
         if self.doc.parsed:
             rosterfile.check_parses(text, self.paths.roster.name)
-        write_atomic(self.paths.roster, text)
+        writes = [(self.paths.roster, text, None)]
+        if private is not None:
+            writes.insert(0, (self.paths.private, private, 0o600))
+        rosterfile.write_together(self.paths.roster, writes)
 
 
 def _extra_values(doc: RosterText, fields: tuple[str, ...]) -> None:
@@ -402,14 +419,16 @@ def _current_as_of(doc: RosterText) -> dt.date | None:
 # --- private contacts --------------------------------------------------------------------------
 
 def _private_changes(paths: Paths, changes: dict[str, dict | None],
-                     renames: dict[str, str] | None = None) -> None:
-    """Apply per-name changes to the private contacts file (None removes a person)."""
+                     renames: dict[str, str] | None = None, text: str | None = None
+                     ) -> str | None:
+    """The private contacts file (or `text`) with per-name changes applied (None removes a
+    person), to be written with the roster (`_Open.write`); None when nothing changes."""
     if not changes and not renames:
-        return
-    text = _read(paths.private)
+        return text
+    text = text if text is not None else _read(paths.private)
     if text is None:
         if not any(changes.values()):
-            return
+            return None
         text = PRIVATE_HEADER.format(slug=paths.slug) + "signatories:\n"
     doc = RosterText(text, paths.private.name)
     for old, new in (renames or {}).items():
@@ -438,7 +457,7 @@ def _private_changes(paths: Paths, changes: dict[str, dict | None],
         else:
             text = text if text.endswith("\n") else text + "\n"
             text += blocks
-    write_atomic(paths.private, text, mode=0o600)
+    return text
 
 
 def private_contacts(paths: Paths) -> dict[str, dict]:
@@ -500,9 +519,17 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
             days = [today]
         text = _raise_as_of(roster.doc, text, days)
         as_of = max([d for d in (_current_as_of(roster.doc), *days) if d], default=None)
+        private = None
+        if sig.name in private_contacts(paths) and \
+                not any(e.name == sig.name for e in roster.doc.entries):
+            # contacts left by a write that an older version did not finish: they are not
+            # this signatory's, so they go rather than be picked up silently
+            private = _private_changes(paths, {sig.name: None})
+            warnings.append(f"removed private contacts of '{sig.name}' that no roster entry "
+                            "had (left by an interrupted command)")
         if email:
-            _private_changes(paths, {sig.name: {"email": email}})
-        roster.write(text)
+            private = _private_changes(paths, {sig.name: {"email": email}}, text=private)
+        roster.write(text, private)
     line = _line_of_name(text, sig.name)
     return AddResult(sig, line, as_of, paths.roster, warnings)
 
@@ -524,6 +551,8 @@ def withdraw_signatory(letter: Path, name: str, *, on: dt.date | str | None = No
     day = parse_day(on or today, today, "withdrawal date")
     if reason and ("\n" in reason or "\r" in reason):
         raise RosterError("the reason spans several lines; write it on one line")
+    if reason and (bad := _control_characters(reason)):  # as `add` refuses them in any field
+        raise RosterError(f"the reason '{visible(reason)}' holds {bad}; retype it without them")
     with locked(paths.roster):
         roster = _Open(paths, ("signed_on", "status"))
         i = roster.find(name)
@@ -558,21 +587,25 @@ def erase_signatory(letter: Path, name: str) -> Erased:
     private contacts. Unlike `withdraw_signatory`, nothing of them stays in the current files
     (git history still has them: docs/privacy.md says what to do about that).
 
-    `as_of` stays: it may now be later than needed, which is allowed. The private file goes
-    first, so a process killed in between leaves the roster entry, and erasing again finishes.
+    `as_of` stays: it may now be later than needed, which is allowed. The roster and the
+    private file change together (`_Open.write`). Private contacts that no roster entry has
+    (left by an interrupted command of an older version) are erased too.
     """
     paths = Paths.of(letter)
     with locked(paths.roster):
         roster = _Open(paths)
+        contacts = private_contacts(paths)
+        if name in contacts and roster.exists and \
+                not any(e.name == name for e in roster.doc.entries):
+            write_atomic(paths.private, _private_changes(paths, {name: None}), mode=0o600)
+            return Erased(name, 0, paths.private, True, _named_elsewhere(paths, name))
         i = roster.find(name)
         entry = roster.doc.entries[i]
         found = str(entry.name)
         line = roster.doc.line_of(entry.item)
         text = rosterfile.remove_entry(roster.doc, i)
-        private = found in private_contacts(paths)
-        if private:
-            _private_changes(paths, {found: None})
-        roster.write(text)
+        private = found in contacts
+        roster.write(text, _private_changes(paths, {found: None}) if private else None)
     return Erased(found, line, paths.roster, private, _named_elsewhere(paths, found))
 
 
@@ -679,10 +712,11 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
         if new_values.get("status", "confirmed") == "confirmed" and day:
             text = _raise_as_of(doc, text, [day])
         renames = {old["name"]: changes["name"]} if "name" in changes else None
+        private = None
         if email or renames:
-            _private_changes(paths, {new_values["name"]: {"email": email}} if email else {},
-                             renames)
-        roster.write(text)
+            private = _private_changes(
+                paths, {new_values["name"]: {"email": email}} if email else {}, renames)
+        roster.write(text, private)
     return probe
 
 
@@ -827,7 +861,7 @@ def parse_map_specs(specs: Iterable[str], base: Path) -> tuple[dict[str, str], b
                 raise RosterError(f"--map '{spec}': write 'Column=field', or give a mapping "
                                   "file (YAML lines 'Column: field')")
             try:
-                data = parse_yaml(read_text(path, spec), spec)
+                data = parse_yaml(read_text(path, spec, inside=False), spec)
             except LoadError as e:
                 raise RosterError(str(e)) from None
             if not isinstance(data, dict):
@@ -861,10 +895,12 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     UTF-8 (with or without the BOM Excel writes) and UTF-16 with a BOM (Excel's "Unicode
     text", tab-separated) are read; any other encoding is refused, naming the line.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise RosterError(f"{display}: cannot read the file: {e.strerror}") from None
+    from ..fileio import FileAccessError, read_file
+
+    try:  # the one read path: a FIFO or /dev/zero is refused, the size is capped
+        data = read_file(path)
+    except FileAccessError as e:
+        raise RosterError(f"{display}: {e.message}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -901,7 +937,7 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
             if header is None:
                 header = [h.strip() for h in row]
                 continue
-            if any(c.strip() for c in row):
+            if row:  # a blank line is no row; a row of empty cells is (it is reported)
                 rows.append((start, row))
     except csv.Error as e:
         raise RosterError(f"{display}:{reader.line_num}: {e}") from None
@@ -940,6 +976,15 @@ class ImportReport:
     invalid: list[RowProblem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     written: bool = False
+    # rows that repeat an earlier row of the same file (the earlier one is imported)
+    repeated: list[tuple[Candidate, Match]] = field(default_factory=list)
+    empty: list[int] = field(default_factory=list)  # lines of rows whose cells are all empty
+    dates: dict[str, str] = field(default_factory=dict)  # date column → 'dmy' or 'mdy'
+
+    @property
+    def unpublished(self) -> list[Candidate]:
+        """New rows whose signatory did not agree to be named: counted, never printed."""
+        return [c for c in self.new if not c.signatory.named]
     # with `update`: present rows whose answers changed, and the changes (field: (old, new))
     updated: list[tuple[Candidate, Match, dict[str, tuple]]] = field(default_factory=list)
 
@@ -970,19 +1015,71 @@ def _resolve_mapping(header: list[str], given: dict[str, str], display: str) -> 
     return mapping
 
 
-def _parse_form_date(value: str, dayfirst: bool) -> dt.date:
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
+DATE_ORDERS = ("dmy", "mdy")
+
+
+def _parse_form_date(value: str, order: str) -> dt.date:
+    """A form's date: ISO (YYYY-MM-DD, with a time or not), or day and month in `order`."""
     value = value.strip()
     m = re.match(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
     if m:
         y, mo, d = map(int, m.groups())
         return dt.date(y, mo, d)
-    m = re.match(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b", value)
+    m = _NUMERIC_DATE.match(value)
     if m:
         a, b, y = map(int, m.groups())
         y = y + 2000 if y < 100 else y
-        day_first = dayfirst or a > 12
-        return dt.date(y, b, a) if day_first else dt.date(y, a, b)
+        return dt.date(y, b, a) if order == "dmy" else dt.date(y, a, b)
     raise ValueError
+
+
+def date_orders(header: list[str], rows: list[tuple[int, list[str]]],
+                mapping: dict[str, str], given: str | None, display: str) -> dict[str, str]:
+    """The order of day and month in each date column, decided once for the whole column.
+
+    A row such as 13/03/2024 decides day first, 03/13/2024 month first. A column with rows
+    of both kinds, or with only rows that read both ways (03/04/2024), is refused — unless
+    `given` ('dmy' or 'mdy', the --dates option) says: reading row by row would put some
+    signatures in the wrong month without a word.
+    """
+    orders: dict[str, str] = {}
+    for i, column in enumerate(header):
+        if mapping.get(column) != "signed_on":
+            continue
+        if given:
+            orders[column] = given
+            continue
+        seen: dict[str, tuple[int, str]] = {}  # order → (line, value) of the first row deciding
+        ambiguous: tuple[int, str] | None = None
+        for line, row in rows:
+            m = _NUMERIC_DATE.match(row[i].strip()) if i < len(row) else None
+            if not m:
+                continue
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                seen.setdefault("dmy", (line, m.group()))
+            elif b > 12 >= a:
+                seen.setdefault("mdy", (line, m.group()))
+            elif a != b and a <= 12 and b <= 12:
+                ambiguous = ambiguous or (line, m.group())
+        if len(seen) == 2:
+            (dl, dv), (ml, mv) = seen["dmy"], seen["mdy"]
+            raise RosterError(
+                f"{display}: column '{column}' has dates day first ({dv}, line {dl}) and month "
+                f"first ({mv}, line {ml}); correct the rows, or say how to read the column "
+                "with --dates dmy (day first) or --dates mdy (month first)")
+        if seen:
+            orders[column] = next(iter(seen))
+        elif ambiguous:
+            line, value = ambiguous
+            raise RosterError(
+                f"{display}: column '{column}': dates such as {value} (line {line}) read both "
+                "as day first and as month first, and no row decides; give --dates dmy (day "
+                "first) or --dates mdy (month first)")
+        else:
+            orders[column] = "mdy"  # no date with a day and a month that could be swapped
+    return orders
 
 
 def _consent(value: str, inverted: bool) -> bool | None:
@@ -998,7 +1095,7 @@ def _consent(value: str, inverted: bool) -> bool | None:
 
 
 def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[str, str],
-                   dayfirst: bool, today: dt.date, via: str, endorsed: str | None,
+                   orders: dict[str, str], today: dt.date, via: str, endorsed: str | None,
                    check_deliverability: bool) -> tuple[Candidate | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     if len(row) < len(header):
@@ -1043,13 +1140,17 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
         name = person
         if org and not title:
             title = org
+    where = column.get("name") or column.get("organization") or column.get("first_name")
     if not name:
-        where = column.get("name") or column.get("organization") or column.get("first_name")
         problems.append(RowProblem(line, where, "the name is empty"))
+    elif formula_like(name):
+        problems.append(RowProblem(line, where, f"the name '{visible(name[:40])}' is a "
+                                   "spreadsheet formula, not a name; check the row"))
     signed_on = today
     if value.get("signed_on"):
         try:
-            signed_on = _parse_form_date(value["signed_on"], dayfirst)
+            signed_on = _parse_form_date(value["signed_on"],
+                                         orders.get(column["signed_on"], "mdy"))
         except ValueError:
             problems.append(RowProblem(line, column["signed_on"], f"'{value['signed_on']}' is "
                                        "not a date (write YYYY-MM-DD)"))
@@ -1091,7 +1192,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                force: bool = False, today: dt.date, cwd: Path | None = None,
                check_deliverability: bool = False,
                progress: Callable[[int], None] | None = None,
-               update: bool = False) -> ImportReport:
+               update: bool = False, skip_invalid: bool = False,
+               dates: str | None = None) -> ImportReport:
     """Import a sign-on form's CSV export: new rows are added, the rest reported.
 
     Rows already in the roster (same name after normalisation) are skipped, so importing the
@@ -1100,28 +1202,43 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
     later row of the same person winning; an empty answer changes nothing, and the name,
     kind, sort key, signing date and status are never touched. Suspected duplicates are skipped
     unless `force`. Any invalid row refuses the whole import (RosterError, nothing written) —
-    except in a dry run, which only reports.
+    except in a dry run, which only reports, and with `skip_invalid`, which imports the valid
+    rows and reports the others. Rows of empty cells are reported, not imported.
+
+    `dates` ('dmy' or 'mdy') says how to read dates such as 03/04/2024; without it, each date
+    column's order is decided from its unambiguous rows (see `date_orders`).
     """
     paths = Paths.of(letter)
     display = csv_path.name
+    if dates is not None and dates not in DATE_ORDERS:
+        raise RosterError(f"--dates '{dates}': use dmy (day first) or mdy (month first)")
     given, dayfirst = parse_map_specs(maps, cwd or Path.cwd())
-    header, rows = read_csv(csv_path, display)
+    header, all_rows = read_csv(csv_path, display)
     mapping = _resolve_mapping(header, given, display)
     report = ImportReport(display, mapping,
                           ignored=[h for h in header if h not in mapping and h])
+    rows = []
+    for line, row in all_rows:
+        if any(c.strip() for c in row):
+            rows.append((line, row))
+        else:
+            report.empty.append(line)
+    report.dates = date_orders(header, rows, mapping, dates or ("dmy" if dayfirst else None),
+                               display)
     endorsed = letter_fingerprint(letter)
     candidates: list[Candidate] = []
     for n, (line, row) in enumerate(rows, 1):
-        cand, problems = _row_candidate(line, row, header, mapping, dayfirst, today,
+        cand, problems = _row_candidate(line, row, header, mapping, report.dates, today,
                                         f"form:{display}:{line}", endorsed, check_deliverability)
         report.invalid += problems
         if cand:
             candidates.append(cand)
         if progress:
             progress(n)
-    if report.invalid and not dry_run:
+    if report.invalid and not dry_run and not skip_invalid:
         raise RosterError("nothing imported; fix these rows (or --map the columns) and "
-                          "retry:\n" + "\n".join(p.format(display) for p in report.invalid))
+                          "retry, or import the other rows with --skip-invalid:\n"
+                          + "\n".join(p.format(display) for p in report.invalid))
     with locked(paths.roster):
         roster = _Open(paths)
         index = roster.names()
@@ -1141,8 +1258,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                     report.present.append((cand, hit))
             elif key in seen:
                 first = seen[key]
-                report.present.append((cand, Match(first.signatory.name, first.line,
-                                                   "same", in_csv=True)))
+                report.repeated.append((cand, Match(first.signatory.name, first.line,
+                                                    "same", in_csv=True)))
             else:
                 seen[key] = cand
                 fresh.append(cand)
@@ -1203,8 +1320,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
         text = _raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})
-        _private_changes(paths, private)
-        roster.write(text)
+        roster.write(text, _private_changes(paths, private))
         report.written = True
     return report
 

@@ -150,10 +150,12 @@ def _sha256(data: bytes) -> str:
 
 def extract_file(path: Path) -> str:
     """The text of a hand-saved file: PDF, HTML, or text (with or without a metadata block)."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise SnapshotError(f"{path}: cannot read the snapshot ({e})") from e
+    from ..fileio import FileAccessError, read_file
+
+    try:  # the one read path: a FIFO or a device is refused, the size is capped
+        data = read_file(path, limit=MAX_BYTES)
+    except FileAccessError as e:
+        raise SnapshotError(f"{path}: cannot read the snapshot: {e.message}") from None
     ctype = _guess_type(path)
     if ctype == "text/plain" or path.suffix == ".txt":
         return parse_snapshot(_decode(data, "")).text
@@ -186,10 +188,32 @@ def _decode(data: bytes, content_type: str, sniff_html: bool = False) -> str:
         if m:
             charset = m.group(1).decode("ascii")
     try:
-        text = data.decode(charset or "utf-8", errors="replace")
-    except LookupError:  # an unknown charset name
+        text = data.decode(_charset(charset), errors="replace")
+    except (LookupError, UnicodeError, ValueError):  # a codec that fails even on "replace"
         text = data.decode("utf-8", errors="replace")
     return text.removeprefix("\ufeff")
+
+
+#: Python codecs that a page may name but that are not character sets: host-name and escape
+#: codecs fail on ordinary bytes whatever the error handler ("idna" raises UnicodeError).
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape",
+                 "unicode_internal", "mbcs", "oem"}
+
+
+def _charset(name: str | None) -> str:
+    """The codec to decode a page with: its declared charset when that is a real character
+    set, else UTF-8. A page or a header is written by anyone (`<meta charset="idna">`)."""
+    import codecs
+
+    if not name:
+        return "utf-8"
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return "utf-8"
+    return info.name
 
 
 def _guess_type(path: Path) -> str:
@@ -232,15 +256,16 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None,
     """
     import httpx
 
-    from .netguard import PrivateAddressError, check_request
+    from .netguard import Deadline, PrivateAddressError, check_request
 
     transport = transport or httpx.HTTPTransport(retries=2)
     hooks = {} if allow_private else {"request": [check_request]}
+    deadline = Deadline(timeout)  # `timeout` bounds the whole fetch, not each read
     try:
-        with httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout,
-                          follow_redirects=True, transport=transport,
-                          event_hooks=hooks) as client, \
-                client.stream("GET", url) as response:
+        with deadline, httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout,
+                                    follow_redirects=True, transport=transport,
+                                    event_hooks=hooks) as client, \
+                client.stream("GET", url, extensions={"trace": deadline.trace}) as response:
             if response.status_code >= 400:
                 raise SnapshotError(f"{url} answered HTTP {response.status_code}")
             chunks, size = [], 0
@@ -254,8 +279,14 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT, transport=None,
                            str(response.url))
     except PrivateAddressError as e:
         raise SnapshotError(f"{url}: {e}") from None
-    except httpx.HTTPError as e:
-        raise SnapshotError(f"could not fetch {url}: {e or type(e).__name__}") from e
+    except (httpx.HTTPError, OSError) as e:
+        if deadline.expired or isinstance(e, httpx.TimeoutException):
+            raise SnapshotError(f"could not fetch {url}: no complete answer within "
+                                f"{timeout:g} s; try again later or with a longer --timeout"
+                                ) from None
+        raise SnapshotError(f"could not fetch {url}: {e or type(e).__name__}") from None
+    except (httpx.InvalidURL, ValueError, UnicodeError) as e:  # an address httpx cannot send
+        raise SnapshotError(f"{url} is not a valid address ({e}); fix the URL") from None
 
 
 @dataclass
@@ -284,8 +315,26 @@ def archive_letter(letter: Letter, refresh: bool = False, today: dt.date | None 
     (never from inside this network unless `allow_private`).
     """
     today = today or dt.date.today()
+    sources = [*letter.sources.values(), *link_sources(letter)]
     return [archive_source(letter, source, refresh, today, transport, timeout, allow_private)
-            for source in letter.sources.values()]
+            for source in sources]
+
+
+def link_sources(letter: Letter) -> list[Source]:
+    """The link-only parts of the notes (`- link: URL`) as sources to archive, keyed
+    `<footnote>-link` (`-link-2`, … for a second link in one note), unless a source has the key.
+    """
+    from ..format.model import LinkPart
+
+    out: list[Source] = []
+    for note in letter.footnotes.values():
+        links = [p for p in note.parts if isinstance(p, LinkPart)]
+        for i, part in enumerate(links, 1):
+            key = f"{note.key}-link" + (f"-{i}" if i > 1 else "")
+            if key not in letter.sources:
+                out.append(Source(key=key, type="webpage", URL=part.link, pos=part.pos,
+                                  field_pos={"URL": part.field_pos.get("link", part.pos)}))
+    return out
 
 
 def archive_source(letter: Letter, source: Source, refresh: bool, today: dt.date,

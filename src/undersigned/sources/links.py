@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .. import __version__
 from ..fileio import write_atomic
 from ..format.inline import links as inline_links
-from ..format.model import Letter
+from ..format.model import Letter, LinkPart
 from ..problems import Pos, Problem
 from .netguard import PrivateAddressError, check_request_async
 
@@ -83,10 +83,26 @@ def letter_links(letter: Letter) -> list[Link]:
             out += [Link(url, pos, "a link in the body") for url in inline_links(text)]
     for note in letter.footnotes.values():
         for part in note.parts:
-            if hasattr(part, "text"):
-                out += [Link(url, part.pos, f"a link in footnote '{note.key}'")
+            if isinstance(part, LinkPart):  # a note that is only an address: cited like a URL
+                out.append(Link(part.link, part.field_pos.get("link", part.pos),
+                                f"link of footnote '{note.key}'"))
+                text_pos = part.field_pos.get("text", part.pos)
+            else:
+                text_pos = part.pos
+            if getattr(part, "text", None):
+                out += [Link(url, text_pos, f"a link in footnote '{note.key}'")
                         for url in inline_links(part.text)]
-    return [link for link in out if urlsplit(link.url).scheme in ("http", "https")]
+    return [link for link in out
+            if link.url.strip().lower().startswith(("http://", "https://"))]
+
+
+def _netloc(url: str) -> str:
+    """The host part of an address, or the address itself when it cannot be split (a
+    malformed address is still checked, and reported as not valid)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return url
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -190,9 +206,13 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
 
         async def one(url: str) -> LinkResult:
             nonlocal done
-            host = per_host.setdefault(urlsplit(url).netloc.lower(), asyncio.Semaphore(PER_HOST))
+            host = per_host.setdefault(_netloc(url), asyncio.Semaphore(PER_HOST))
             async with overall, host:
-                result = await _check_one(client, url, opts)
+                try:  # --timeout bounds the whole check of an address, retries included
+                    result = await asyncio.wait_for(_check_one(client, url, opts), opts.timeout)
+                except TimeoutError:
+                    result = LinkResult(url, DEAD, detail=f"no answer within {opts.timeout:g} s",
+                                        reached=True)
             done += 1
             if progress:
                 progress(done, len(urls))
@@ -265,7 +285,10 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if new_url and new_url != url:
         return LinkResult(url, MOVED, status, new_url, f"moved permanently to {new_url}",
                           reached=True)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return LinkResult(url, DEAD, detail="not a valid address", reached=True)
     if parts.scheme == "http":
         secure = urlunsplit(("https", *parts[1:]))
         got, _ = await _request(client, "HEAD", secure,

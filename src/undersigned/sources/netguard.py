@@ -82,3 +82,52 @@ async def check_request_async(request) -> None:
     reason = await asyncio.get_running_loop().run_in_executor(None, private_reason, host)
     if reason:
         raise PrivateAddressError(reason)
+
+
+class Deadline:
+    """A total deadline for one synchronous httpx request, redirects and body included.
+
+    httpx's timeouts bound each connect and each read, so a server that sends one byte a
+    second keeps a request alive forever. Passed as the request's `trace` extension, this
+    notes every socket the request connects; when the time is up a timer shuts them down,
+    which ends the blocked read at once. `expired` then tells the caller why it failed.
+    """
+
+    def __init__(self, seconds: float):
+        import threading
+
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict) -> None:
+        if event != "connection.connect_tcp.complete":
+            return
+        sock = info.get("return_value").get_extra_info("socket")
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
