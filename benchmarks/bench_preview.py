@@ -71,6 +71,14 @@ class Listener:
         self.conn.request("GET", "/events")
         self.response = self.conn.getresponse()
 
+    def next_page(self, generation: int) -> dict:
+        """The first update after `generation` whose page rendered; the page fetched."""
+        while True:
+            update = self.next_update()
+            if update["ok"] and update["html_generation"] > generation:
+                self.fetch_page()
+                return update
+
     def next_update(self) -> dict:
         data = None
         while True:
@@ -97,8 +105,8 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
     try:
         url = proc.stdout.readline().strip()
         listener = Listener(int(url.rsplit(":", 1)[1].strip("/")))
-        listener.next_update()  # the page as first rendered (the address is printed once
-        # the watcher is in place)
+        shown = listener.next_update()["html_generation"]  # the address is printed once
+        # the watcher is in place
         letter = root / "letters" / f"{SLUG}.yaml"
         roster = root / "signatories" / f"{SLUG}.yaml"
         results: dict[str, list[float]] = {"letter": [], "roster": []}
@@ -108,9 +116,7 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
             letter.write_text(text.replace("  - Thank you.", f"  - Thank you ({i}).")
                               .replace(f"  - Thank you ({i - 1}).", f"  - Thank you ({i})."),
                               encoding="utf-8")
-            update = listener.next_update()
-            assert update["ok"], update
-            listener.fetch_page()
+            shown = listener.next_page(shown)["html_generation"]
             results["letter"].append(time.perf_counter() - start)
             time.sleep(0.3)
             if roster_too:
@@ -120,8 +126,7 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
                 at = text.index("\n", text.index("    title: "))
                 title = text[:at].rsplit(" [", 1)[0] if i else text[:at]
                 roster.write_text(f"{title} [{i}]{text[at:]}", encoding="utf-8")
-                update = listener.next_update()
-                listener.fetch_page()
+                shown = listener.next_page(shown)["html_generation"]
                 results["roster"].append(time.perf_counter() - start)
                 time.sleep(0.3)
         return {k: statistics.median(v) for k, v in results.items() if v}

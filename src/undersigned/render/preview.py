@@ -40,6 +40,7 @@ IGNORED_DIRS = frozenset({".git", ".hg", ".svn", ".undersigned", "build", "dist"
                           "venv", "node_modules", "__pycache__", ".pytest_cache",
                           ".ruff_cache", ".hypothesis", ".mypy_cache"})
 KEEPALIVE_SECONDS = 15.0
+SETTLE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     def publish(self) -> PreviewState:
         """Refresh the session and wake every page that listens for updates."""
         state = self.session.refresh()
+        if not state.ok and not self.stopping.is_set():
+            # An editor that writes a file in place can be caught halfway (a 10 MB roster
+            # takes a moment): look again before showing problems that may not be there.
+            time.sleep(SETTLE_SECONDS)
+            state = self.session.refresh()
         with self.changed:
             self.changed.notify_all()
         return state
