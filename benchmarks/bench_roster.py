@@ -60,9 +60,12 @@ def name(rng: random.Random) -> str:
 
 def roster_text(size: int, rng: random.Random, ascii_names: bool = False) -> str:
     if not ascii_names:
-        from names import international_roster
-
-        return international_roster(size, seed=rng.randrange(1 << 30))
+        # made in a process of its own: a child forked from this one would otherwise count
+        # this process's heap (the names it made) in its own peak memory
+        names = Path(__file__).resolve().parent / "names.py"
+        return subprocess.run([sys.executable, str(names), str(size),
+                               str(rng.randrange(1 << 30))], check=True,
+                              capture_output=True).stdout.decode("utf-8")
     from undersigned.format.model import Signatory
     from undersigned.roster.collation import identity_key, sort_key
 

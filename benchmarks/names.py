@@ -265,6 +265,7 @@ def _scalar(text: str) -> str:
     return text
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python benchmarks/names.py N [SEED] > roster.yaml
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    sys.stdout.write(international_roster(n))
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    sys.stdout.buffer.write(international_roster(n, seed).encode("utf-8"))
