@@ -136,8 +136,9 @@ def test_schema_prints_the_letter_and_roster_schemas():
 
 SCAFFOLDED = [".github/workflows/undersigned.yml", ".gitignore",
               "letters/example-statement.yaml", "schema/letter.schema.json",
-              "schema/roster.schema.json", "signatories/example-statement.yaml",
-              "templates/README.md"]
+              "schema/roster.schema.json", "schema/translation.schema.json",
+              "signatories/example-statement.yaml", "templates/README.md",
+              "translations/example-statement/ar.yaml"]
 
 
 def tree(root) -> list[str]:

@@ -67,6 +67,16 @@ def test_session_keeps_the_last_good_page_under_the_problems(workspace):
     assert fixed.html_generation == fixed.generation == 3
 
 
+def test_the_page_is_what_render_writes(workspace):
+    from undersigned.render.run import render_letter
+
+    session = PreviewSession(letter_of(workspace), workspace, TODAY)
+    state = session.refresh()
+    render_letter(letter_of(workspace), ("html",), workspace / "out", workspace, TODAY)
+    written = workspace / "out" / f"{EXAMPLE_SLUG}.html"
+    assert state.html.encode("utf-8") == written.read_bytes()
+
+
 def test_session_pushes_nothing_when_a_save_changes_nothing(workspace):
     session = PreviewSession(letter_of(workspace), workspace, TODAY)
     first = session.refresh()

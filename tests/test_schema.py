@@ -17,7 +17,8 @@ SCHEMA_DIR = REPO / "schema"
 
 
 @pytest.mark.parametrize(("name", "args"), [("letter.schema.json", []),
-                                            ("roster.schema.json", ["--roster"])])
+                                            ("roster.schema.json", ["--roster"]),
+                                            ("translation.schema.json", ["--translation"])])
 def test_committed_schema_files_are_current(name, args):
     """schema/*.json are what `undersigned schema` prints; when this fails, regenerate them:
 
@@ -58,8 +59,11 @@ def schema_errors(kind: str, path) -> list[str]:
     ("roster", SCAFFOLD / "signatories" / "example-statement.yaml"),
     ("letter", FIXTURES / "citations" / "letters" / "real-notes.yaml"),
     ("letter", FIXTURES / "citations" / "letters" / "gallery.yaml"),
+    ("translation", REPO / "translations" / "hk-consulate-defector-2016" / "zh-Hant.yaml"),
+    ("translation", SCAFFOLD / "translations" / "example-statement" / "ar.yaml"),
 ], ids=["example-letter", "example-roster", "scaffold-letter", "scaffold-roster",
-        "real-notes-letter", "citation-gallery-letter"])
+        "real-notes-letter", "citation-gallery-letter", "example-translation",
+        "scaffold-translation"])
 def test_examples_validate_against_the_schema(kind, path):
     assert schema_errors(kind, path) == []
 

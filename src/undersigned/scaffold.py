@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from .errors import WorkspaceError
-from .format.schema import letter_json_schema, roster_json_schema
+from .format.schema import letter_json_schema, roster_json_schema, translation_json_schema
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -24,6 +24,7 @@ def schema_files() -> dict[str, str]:
     return {
         "letter.schema.json": schema_text(letter_json_schema()),
         "roster.schema.json": schema_text(roster_json_schema()),
+        "translation.schema.json": schema_text(translation_json_schema()),
     }
 
 

@@ -101,6 +101,10 @@ RULES = {
     "as-of-future": "The 'as of' date lies in the future.",
     "withdrawn-date": "A withdrawal date is missing or before the signing date.",
     "endorsement-stale": "Signatories endorsed an earlier text of the letter (warning).",
+    # translations
+    "translation-stale": "A translated text's source changed since it was translated (warning).",
+    "translation-missing": "A text of the letter has no translation yet (warning).",
+    "translation-notes": "A translated text calls other footnotes than its source text.",
     # hostile text
     "suspicious-text": "Invisible, control or bidi characters in a text (warning).",
     "mixed-script": "A signatory's name mixes Latin with letters that imitate Latin ones "
@@ -178,37 +182,60 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
             "roster-missing",
             f"no roster at {display_path(rpath, cwd)}; add signatories with `undersigned sign add`",
         ))
+    translations = []
     if letter is not None:
+        from ..translations import check_translation, load_translations
+
+        translations, tproblems = load_translations(letter, cwd)
+        problems += tproblems
+        for translation in translations:
+            problems += check_translation(letter, translation)
+            problems += check_translated_text(letter, translation)
         problems += check_letter(letter, today)
         from ..sources.quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
     if letter is not None and roster is not None:
-        problems += check_endorsements(letter, roster)
+        problems += check_endorsements(letter, roster, translations)
     return letter, roster, sorted(set(problems), key=_order)
 
 
-def check_endorsements(letter: Letter, roster: Roster) -> list[Problem]:
-    """One warning per earlier text that live signatories endorsed (not one per signatory)."""
+def check_endorsements(letter: Letter, roster: Roster, translations=()) -> list[Problem]:
+    """One warning per earlier text that live signatories endorsed (not one per signatory).
+
+    A signatory who read a translation (`lang:`) is compared with that language's text.
+    """
     endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
     if not endorsing:
         return []  # nothing to compare: the roster module need not even be imported
-    from ..roster.operations import fingerprint
+    from ..roster.operations import current_fingerprints
 
-    current = fingerprint(letter)
-    stale: dict[str, list[Signatory]] = {}
+    current = current_fingerprints(letter, translations)
+    stale: dict[tuple[str | None, str], list[Signatory]] = {}
+    unknown: dict[str, list[Signatory]] = {}
     for s in endorsing:
-        if s.endorsed != current:
-            stale.setdefault(s.endorsed, []).append(s)
+        lang = None if s.lang in (None, letter.lang) else s.lang
+        if lang not in current:
+            unknown.setdefault(lang, []).append(s)
+        elif s.endorsed != current[lang]:
+            stale.setdefault((lang, s.endorsed), []).append(s)
     out = []
-    for old, sigs in stale.items():
+    for (lang, old), sigs in stale.items():
         first = sigs[0]
         who = f"{len(sigs)} signatories" if len(sigs) > 1 else "1 signatory"
+        text = "the letter" if lang is None else f"the {lang} translation"
         out.append(first.field_pos.get("endorsed", first.pos).warning(
             "endorsement-stale",
-            f"{who} (first: '{first.name}') endorsed an earlier text of the letter "
+            f"{who} (first: '{first.name}') endorsed an earlier text of {text} "
             f"({old[:15]}…); `undersigned sign list {letter.slug} --stale` lists them — ask "
             f"them to confirm the current text, then `undersigned sign reconfirm`"))
+    for lang, sigs in unknown.items():
+        first = sigs[0]
+        out.append(first.field_pos.get("lang", first.pos).warning(
+            "endorsement-stale",
+            f"'{first.name}' (and {len(sigs) - 1} more) signed the {lang} text, which the letter "
+            f"has no translation for (translations/{letter.slug}/{lang}.yaml); add it with "
+            f"`undersigned translate {letter.slug} {lang}` or correct 'lang:'"))
     return out
 
 
@@ -364,6 +391,26 @@ def _check_inline(letter: Letter, text: str, pos: Pos, called: set[str] | None) 
         if name not in FIELDS:
             out.append(pos.warning("inline-field", f"{{{name}}} is not a known field (known: "
                                    f"{', '.join(FIELDS)}); write \\{{ for a literal brace"))
+    return out
+
+
+def check_translated_text(letter: Letter, translation) -> list[Problem]:
+    """The inline rules of the body and notes (footnote calls, links, {fields}) and
+    suspicious-text, on each text of a translation."""
+    out: list[Problem] = []
+    units = [*translation.named.values(), *translation.body]
+    for unit in units:
+        for text in unit.texts or ():
+            if unit.key == "body":
+                out += _check_inline(letter, text, unit.pos, set())
+            elif unit.key.startswith("notes\x1f"):  # a note's text (translations.K)
+                out += _check_inline(letter, text, unit.pos, None)
+            if found := suspicious_characters(text, False):
+                out.append(unit.pos.warning(
+                    "suspicious-text",
+                    f"this translated text holds {describe(found)}: invisible or control "
+                    "characters that can make a text read differently from what it contains; "
+                    "retype it without them"))
     return out
 
 

@@ -10,6 +10,7 @@ COMMANDS = [
     ("init", "init"),
     ("validate", "validate"),
     ("sign", "sign"),
+    ("translate", "translate"),
     ("render", "render"),
     ("preview", "preview"),
     ("fmt", "fmt"),

@@ -17,20 +17,27 @@ from ..workspace import display_path, resolve_letter
               help="Output format; repeat for several (default: docx, html and txt).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Directory to write into.")
+@click.option("--lang", "langs", multiple=True, metavar="LANG",
+              help="A language to render (the letter's or a translation's tag); repeat for "
+              "several (default: every language). Translations are written as "
+              "<slug>.<lang>.<ext>.")
 @click.option("--width", type=click.IntRange(min=20), default=None,
               help="Wrap the text output at this many columns (default: unwrapped).")
-def render(letter, formats, out_dir, width):
+def render(letter, formats, out_dir, langs, width):
     """Render LETTER (a path or slug) to DOCX, HTML and plain text.
 
     Only confirmed signatories who agreed to be named are printed. The letter must validate
-    (warnings are fine); errors are listed and nothing is written.
+    (warnings are fine); errors are listed and nothing is written. Each translation (see
+    `undersigned translate`) is rendered too, as <slug>.<lang>.<ext>, unless --lang chooses.
 
     \b
     Example:
       undersigned render china-forced-repatriation-2023 --to docx --to txt --out build
+      undersigned render hk-consulate-defector-2016 --lang zh-Hant --to html
     """
     cwd = Path.cwd()
     path = resolve_letter(letter, cwd)
-    written = render_letter(path, formats or DEFAULT_FORMATS, out_dir, cwd, _cli.today(), width)
+    written = render_letter(path, formats or DEFAULT_FORMATS, out_dir, cwd, _cli.today(), width,
+                            langs=langs)
     for target in written:
         click.echo(display_path(target, cwd))

@@ -6,17 +6,22 @@ import json
 
 import click
 
-from ..format.schema import letter_json_schema, roster_json_schema
+from ..format.schema import letter_json_schema, roster_json_schema, translation_json_schema
 
 
 @click.command()
 @click.option("--roster", is_flag=True, help="The schema of roster files instead of letters.")
-def schema(roster):
+@click.option("--translation", is_flag=True,
+              help="The schema of translation files instead of letters.")
+def schema(roster, translation):
     """Print the JSON Schema of letter files (or, with --roster, of roster files).
 
     \b
     Example:
       undersigned schema > schema/letter.schema.json
     """
-    data = roster_json_schema() if roster else letter_json_schema()
+    if roster and translation:
+        raise click.UsageError("choose one of --roster and --translation")
+    data = (roster_json_schema() if roster else translation_json_schema() if translation
+            else letter_json_schema())
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -57,13 +57,15 @@ def sign():
 @click.option("--email", help="Contact e-mail; kept in the git-ignored private contacts file.")
 @click.option("--date", "date", type=DATE, help="Signing date, YYYY-MM-DD [default: today].")
 @click.option("--via", help="Provenance, e.g. email:<message-id>.")
+@click.option("--lang", help="The language of the text the signatory read, when a translation "
+              "(its fingerprint is recorded) [default: the letter's].")
 @click.option("--unnamed", is_flag=True, help="Count the signature but never print the name.")
 @click.option("--pending", is_flag=True, help="Record the signature as pending confirmation.")
 @click.option("--force", is_flag=True, help="Add even if the name looks like an existing entry.")
 @click.option("--check-deliverability", is_flag=True,
               help="Also check that the e-mail's domain accepts mail (needs the network).")
-def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, pending, force,
-        check_deliverability):
+def add(letter, name, kind, title, sort_as, country, email, date, via, lang, unnamed, pending,
+        force, check_deliverability):
     """Add one signatory at its sorted place and update "as of".
 
     Missing --name and --kind are asked for on a terminal. A likely duplicate (same name
@@ -74,6 +76,8 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
     Example:
       undersigned sign add china-forced-repatriation-2023 --name "Jane Doe" \\
           --kind individual --title "Professor, Example University" --via email:<id@host>
+      undersigned sign add hk-consulate-defector-2016 --name "Chan Tai-man" \\
+          --kind individual --lang zh-Hant     # who read the Chinese translation
     """
     path = _letter(letter)
     if name is None or kind is None:
@@ -87,7 +91,7 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, unnamed, 
         email = email or click.prompt("E-mail", default="", show_default=False)
     sig = Signatory(name=name.strip(), kind=kind.lower(), signed_on=_day(date),
                     title=title or None, sort_as=sort_as or None, country=country or None,
-                    via=via or None, named=not unnamed,
+                    via=via or None, named=not unnamed, lang=lang or None,
                     status="pending" if pending else "confirmed")
     result = _roster.add_signatory(path, sig, email=email or None, force=force,
                                    today=_cli.today(),
@@ -364,20 +368,29 @@ def list_(letter, fmt, status, kind, stale):
                           for k, v in r.items()} for r in records)
         click.echo(out.getvalue(), nl=False)
         return
+    # A LANG column only where someone read a translation: other rosters list as before.
+    langs = any(r["lang"] for r in records)
+    if stale and langs:  # the stale signatories of each language together
+        records.sort(key=lambda r: r["lang"] or "")
     rows = [(_clip(visible(r["name"]), 50) + ("" if r["named"] else " [unnamed]")
              + (" [stale]" if r["stale"] else ""),
-             r["kind"], r["status"], r["signed_on"] or "", visible(r["title"] or ""))
+             r["kind"], r["status"], r["signed_on"] or "",
+             *((visible(r["lang"] or listing.lang),) if langs else ()),
+             visible(r["title"] or ""))
             for r in records]
-    head = ("NAME", "KIND", "STATUS", "SIGNED", "TITLE")
-    widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(4)]
+    head = ("NAME", "KIND", "STATUS", "SIGNED", *(("LANG",) if langs else ()), "TITLE")
+    n = len(head) - 1
+    widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(n)]
     for row in [head, *rows]:
-        cells = [row[c].ljust(widths[c]) for c in range(4)] + [_clip(row[4], 60)]
+        cells = [row[c].ljust(widths[c]) for c in range(n)] + [_clip(row[n], 60)]
         click.echo("  ".join(cells).rstrip())
     c = listing.counts
     click.echo(f"{c['total']} listed: {c['individual']} individual(s), {c['organization']} "
                f"organization(s); {c['confirmed']} confirmed ({c['named']} named, "
                f"{c['unnamed']} unnamed), {c['pending']} pending, {c['withdrawn']} withdrawn"
-               + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else ""))
+               + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else "")
+               + (" (" + ", ".join(f"{lang}: {n}" for lang, n in listing.stale_by_lang.items())
+                  + ")" if listing.stale and langs else ""))
 
 
 def _change(key: str, old, new) -> str:

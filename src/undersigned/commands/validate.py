@@ -29,6 +29,9 @@ def collect_letters(paths: tuple[str, ...], cwd: Path) -> list[Path]:
                 letters.glob("*.yaml"))
         elif present(path) and path.parent.name == "signatories":
             out.append(path.parent.parent / "letters" / path.name)
+        elif path.is_file() and path.parent.parent.name == "translations":
+            # translations/<slug>/<lang>.yaml is checked with its letter
+            out.append(path.parent.parent.parent / "letters" / f"{path.parent.name}.yaml")
         else:
             out.append(resolve_letter(arg, cwd))
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from . import locales
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _TOKEN = re.compile(r"YYYY|YY|MMMM|MMM|MM|M|DD|D")
@@ -81,7 +83,12 @@ def format_date(day: dt.date, pattern: str, months: tuple[str, ...] | list[str] 
     """Format a date by a pattern of tokens D DD M MM MMM MMMM YY YYYY (other text kept).
 
     `months` names the months for MMMM (a citation style may abbreviate them: "Sept.").
+    Inside `locales.localized(lang, …)` (a letter in another language, or a translation) the
+    months and the arrangement are that language's, from CLDR.
     """
+    loc = locales.current()
+    if loc is not None and not (locales.is_english(loc.lang) and not loc.translated):
+        return locales.format_localized_date(day, pattern, loc)
     values = {
         "YYYY": f"{day.year:04d}",
         "YY": f"{day.year % 100:02d}",

@@ -187,6 +187,7 @@ class Signatory:
     withdrawal_reason: str | None = None
     named: bool = True
     via: str | None = None
+    lang: str | None = None  # the language of the text endorsed, when not the letter's
     endorsed: str | None = None
     email: str | None = None
     pos: Pos = NOWHERE

@@ -154,6 +154,7 @@ SIGNATORY = {
     "withdrawal_reason": _f("str", "Why the signatory withdrew."),
     "named": _f("bool", "false: counted but never printed by name."),
     "via": _f("str", "Provenance: how the signature arrived."),
+    "lang": _f("str", "Language of the text endorsed, when a translation (BCP 47)."),
     "endorsed": _f("str", "Fingerprint of the text endorsed (sha256:…)."),
     "email": _f("str", "Contact e-mail; validated, never rendered."),
 }
@@ -269,4 +270,59 @@ def roster_json_schema() -> dict:
         "$id": "https://undersigned.invalid/schema/roster.schema.json",
         "title": "undersigned roster",
         **schema,
+    }
+
+
+def translation_json_schema() -> dict:
+    """The JSON Schema of a translation file, `translations/<slug>/<lang>.yaml` (draft 2020-12)."""
+    fingerprint = {"type": "string", "description": "Fingerprint of the source text translated "
+                   "(written by `undersigned translate`)."}
+    outdated = {"type": "string", "description": "The source text this translation was made "
+                "from, when the source changed since; delete the line once translated again."}
+    inline = {"type": ["string", "null"], "description": "The translated text (inline markup "
+              "and the same [^key] footnote calls as the source)."}
+
+    def unit(content: str = "text") -> dict:
+        return {"type": "object", "properties": {"source": fingerprint, "outdated": outdated,
+                                                 content: inline},
+                "required": ["source"], "additionalProperties": False}
+
+    block = {"oneOf": [
+        {"type": "object", "properties": {
+            "source": fingerprint, "outdated": outdated, "id": {"type": "string"},
+            kind: inline, **({"ordered": {"type": "boolean"}} if kind == "list" else {})},
+         "required": ["source"], "additionalProperties": False}
+        for kind in ("paragraph", "heading", "quote")
+    ] + [{"type": "object", "properties": {
+        "source": fingerprint, "outdated": outdated, "id": {"type": "string"},
+        "ordered": {"type": "boolean"},
+        "list": {"type": ["array", "null"], "items": {"type": "string"}}},
+        "required": ["source", "list"], "additionalProperties": False}]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://undersigned.invalid/schema/translation.schema.json",
+        "title": "undersigned translation",
+        "type": "object",
+        "properties": {
+            "lang": {"type": "string", "description": "BCP 47 tag of the translation's "
+                     "language; the same as the file name."},
+            **{k: unit() for k in ("title", "subject", "salutation", "closing", "place")},
+            **{k: {"type": "object", "description": "By the name as the letter gives it.",
+                   "additionalProperties": {
+                       "type": "object",
+                       "properties": {f: unit() for f in ("name", "title", "organization",
+                                                          "address")},
+                       "additionalProperties": False}}
+               for k in ("addressees", "cc")},
+            "signatures": {"type": "object", "properties": {
+                "heading": unit(), "note": unit(),
+                "sections": {"type": "object", "additionalProperties": unit()}},
+                "additionalProperties": False},
+            "body": {"type": "array", "items": block},
+            "notes": {"type": "object", "additionalProperties": {"type": "array",
+                                                                 "items": unit()}},
+            "sources": {"type": "object", "additionalProperties": unit("title")},
+        },
+        "required": ["lang"],
+        "additionalProperties": False,
     }

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..errors import UndersignedError
 from ..format.inline import Span, Text
+from ..format.locales import font_stack
 from ..format.model import Party
 from .prepare import NoteCall, Prepared
 
@@ -305,6 +306,84 @@ def _doc_defaults(styles_el, lang: str, house: bool) -> None:
         lang_el = etree.SubElement(rpr, qn("w:lang"))
     if lang:
         lang_el.set(qn("w:val"), clean(lang))
+
+
+#: the children of w:pPr that come after w:bidi, in schema order (CT_PPrBase)
+_AFTER_BIDI = ("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+               "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+               "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr",
+               "pPrChange")
+
+
+def _direction(styles_el, prepared: Prepared) -> None:
+    """A right-to-left letter: every paragraph bidi (a document default, so a reference
+    document's styles inherit it too), its language named for complex scripts; and a
+    script the default faces lack (Arabic, Hebrew) gets its font in the complex-script slot."""
+    lang = prepared.lang
+    rtl = prepared.dir == "rtl"
+    fonts = font_stack(lang)
+    if not rtl and not fonts:
+        return
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if fonts:
+        rpr.find(qn("w:rFonts")).set(qn("w:cs"), fonts[0])
+    if not rtl:
+        return
+    rpr.find(qn("w:lang")).set(qn("w:bidi"), clean(lang))
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(ppr_default, qn("w:pPr"))
+    if ppr.find(qn("w:bidi")) is None:
+        bidi = etree.Element(qn("w:bidi"))
+        later = {qn(f"w:{n}") for n in _AFTER_BIDI}
+        after = next((c for c in ppr if c.tag in later), None)
+        if after is not None:
+            after.addprevious(bidi)
+        else:
+            ppr.append(bidi)
+
+
+#: CT_PPrBase's children, in schema order (a w:pPr must list them in this order)
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+              "autoSpaceDN", "bidi", *_AFTER_BIDI)
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def _latin_paragraphs_left_to_right(*roots) -> None:
+    """In a right-to-left letter, a paragraph with no right-to-left letter (a signatory's
+    name, a citation in Latin letters) is set left to right, aligned right like the rest: in
+    a bidi paragraph its final full stop or bracket would jump to its left end."""
+    for root in roots:
+        for p in root.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            if _RTL_LETTER.search(text) or not _LATIN_LETTER.search(text):
+                continue
+            ppr = p.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = etree.Element(qn("w:pPr"))
+                p.insert(0, ppr)
+            _set_ppr_child(ppr, "bidi", {"w:val": "0"})
+            if ppr.find(qn("w:jc")) is None:
+                _set_ppr_child(ppr, "jc", {"w:val": "right"})
+
+
+def _set_ppr_child(ppr, name: str, attrs: dict[str, str]) -> None:
+    for old in ppr.findall(qn(f"w:{name}")):
+        ppr.remove(old)
+    el = etree.Element(qn(f"w:{name}"), {qn(k): v for k, v in attrs.items()})
+    later = {qn(f"w:{n}") for n in _PPR_ORDER[_PPR_ORDER.index(name) + 1:]}
+    after = next((c for c in ppr if c.tag in later), None)
+    if after is not None:
+        after.addprevious(el)
+    else:
+        ppr.append(el)
 
 
 # --- numbering --------------------------------------------------------------------------
@@ -668,10 +747,13 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     house = reference_doc is None
     styles = _Styles(document.styles.element)
     _doc_defaults(styles.element, prepared.lang, house)
+    _direction(styles.element, prepared)
     ids = {spec.name: styles.ensure(spec, replace=house) for spec in STYLES}
     numbering = _Numbering(document, styles, house)
 
     body, sect_pr = _clear_body(document)
+    if sect_pr is not None and prepared.dir == "rtl":
+        _set_sect_child(sect_pr, "bidi", "")  # columns and gutter right to left too
     if house:  # before the body fills up: python-docx finds sections by searching it
         _page_numbers(document, ids["Footer"])
     footnotes = _footnotes_part(document)
@@ -698,6 +780,8 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
             etree.fromstring(f"<w:footnotes {NSDECLS}>{notes_xml}</w:footnotes>".encode(),
                              _PARSER))
 
+    if prepared.dir == "rtl":
+        _latin_paragraphs_left_to_right(new_body, footnotes.element)
     _settings(document, [str(i) for i in kept])
     _core_properties(document, prepared, date)
     _drop_stale_parts(document)

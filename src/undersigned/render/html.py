@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from ..errors import TemplateError, UndersignedError
 from ..format.inline import Span, Text
+from ..format.locales import is_english
 from .env import make_environment, render_template
 from .prepare import NoteCall, Prepared
 
@@ -109,12 +110,21 @@ def render_html(doc: Prepared, templates: Path | None = None) -> str:
     env.filters["note_text"] = inline.note
     env.globals["has_call"] = inline.has_call
     env.globals["safe_href"] = safe_href
-    env.globals["stylesheet"] = lambda name, optional=False: _stylesheet(env, name, optional)
+    env.globals["stylesheet"] = lambda name, optional=False: _stylesheet(env, name, optional,
+                                                                         doc.lang)
     return render_template(env, "letter.html.j2", doc=doc)
 
 
-def _stylesheet(env: jinja2.Environment, name: str, optional: bool) -> Markup:
-    """A stylesheet from the templates, verbatim (it is not a Jinja template) for a <style>."""
+def _stylesheet(env: jinja2.Environment, name: str, optional: bool, lang: str = "en"
+                ) -> Markup:
+    """A stylesheet from the templates, verbatim (it is not a Jinja template) for a <style>.
+
+    After letter.css, a letter in another language than English gets languages.css too (the
+    fonts of its script): English letters stay as they were, byte for byte.
+    """
+    if name == "letter.css" and not is_english(lang):
+        return _stylesheet(env, name, optional) + Markup("\n") + _stylesheet(
+            env, "languages.css", optional=True)
     try:
         source = env.loader.get_source(env, name)[0] if env.loader else None
     except jinja2.TemplateNotFound:

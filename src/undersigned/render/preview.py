@@ -89,7 +89,7 @@ class PreviewSession:
     def refresh(self) -> PreviewState:
         """Check and render the letter now; returns the new state (the old page if it fails)."""
         from .html import render_html
-        from .prepare import prepare
+        from .languages import prepare_languages
 
         with self._lock:
             old = self.state
@@ -102,7 +102,9 @@ class PreviewSession:
                 errors = [p for p in problems if p.severity is Severity.ERROR]
                 if letter is not None and not errors:
                     try:
-                        html = render_html(prepare(letter, roster), self.root / "templates")
+                        # prepared as `render` prepares the letter in its own language
+                        doc = prepare_languages(letter, roster, [], (letter.lang,))[0][1]
+                        html = render_html(doc, self.root / "templates")
                     except UndersignedError as e:
                         failure = str(e)
             elapsed = time.perf_counter() - start

@@ -14,7 +14,7 @@ from ..fileio import WriteError, write_atomic
 from ..gcpause import paused_gc
 from ..problems import Severity
 from ..workspace import find_root
-from .prepare import Prepared, prepare
+from .prepare import Prepared
 
 FORMATS = ("docx", "html", "txt", "pdf")
 DEFAULT_FORMATS = ("docx", "html", "txt")
@@ -22,11 +22,24 @@ DEFAULT_FORMATS = ("docx", "html", "txt")
 
 def prepare_letter(path: Path, cwd: Path, today: dt.date) -> Prepared:
     """Validate a letter and its roster; refuse with every error if they do not validate."""
+    return prepare_letters(path, cwd, today, None)[0][1]
+
+
+def prepare_letters(path: Path, cwd: Path, today: dt.date, langs: tuple[str, ...] | None = None
+                    ) -> list[tuple[str | None, Prepared]]:
+    """Validate a letter, its roster and its translations once, and prepare it in each of
+    `langs`: None its own language only, () every language it has (see `render.languages`)."""
+    from ..translations import load_translations
+    from .languages import prepare_languages
+
     letter, roster, problems = check_letter_file(path, cwd, today, warnings=False)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or letter is None:
         raise InvalidLetterError(errors or problems)
-    return prepare(letter, roster)
+    if langs is None:
+        return prepare_languages(letter, roster, [], (letter.lang,))
+    translations, _ = load_translations(letter, cwd)
+    return prepare_languages(letter, roster, translations, langs or None)
 
 
 def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | None = None
@@ -35,7 +48,12 @@ def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | N
     if fmt == "txt":
         from .text import render_text
 
-        return render_text(doc, templates, width).encode("utf-8")
+        text = render_text(doc, templates, width)
+        if doc.dir == "rtl":
+            from .languages import mark_rtl_lines
+
+            text = mark_rtl_lines(text)
+        return text.encode("utf-8")
     if fmt == "html":
         from .html import render_html
 
@@ -53,15 +71,42 @@ def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | N
 
 
 def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path,
-                  today: dt.date, width: int | None = None, parallel: bool | None = None
-                  ) -> list[Path]:
-    """Render a letter to `out_dir/<slug>.<ext>` for each format; returns the files written.
+                  today: dt.date, width: int | None = None, parallel: bool | None = None,
+                  langs: tuple[str, ...] = ()) -> list[Path]:
+    """Render a letter to `out_dir/<slug>.<ext>` for each format, and each translation to
+    `out_dir/<slug>.<lang>.<ext>`; returns the files written.
 
-    Nothing is written unless every format renders. `parallel` (default: where it helps)
+    `langs` chooses languages (default: the letter's and every translation's). The letter,
+    its roster and translations are read and checked once for all of them. Nothing is written
+    unless every format of every language renders. `parallel` (default: where it helps)
     renders the DOCX in a second process while this one writes the others; the bytes are the
     same either way.
     """
     formats = tuple(dict.fromkeys(formats))
+    with paused_gc():
+        docs = prepare_letters(path, cwd, today, tuple(langs))
+    root = find_root(path.parent) or path.parent.parent
+    templates = root / "templates"
+    outputs: dict[str, bytes] = {}
+    for lang, doc in docs:
+        stem = doc.slug if lang is None else f"{doc.slug}.{lang}"
+        for fmt, data in _render_formats(doc, formats, templates, width, parallel).items():
+            outputs[f"{stem}.{fmt}"] = data
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(out_dir, e) from None
+    written = []
+    for name, data in outputs.items():
+        target = out_dir / name
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def _render_formats(doc: Prepared, formats: tuple[str, ...], templates: Path, width: int | None,
+                    parallel: bool | None) -> dict[str, bytes]:
+    """Every format of one prepared letter, as bytes, in the order asked."""
     outputs: dict[str, bytes] = {}
     side = None
     try:
@@ -69,9 +114,6 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
         # collector is paused meanwhile (see gcpause) — but not for the PDF, whose layout
         # engine makes cyclic garbage of its own.
         with paused_gc():
-            doc = prepare_letter(path, cwd, today)
-            root = find_root(path.parent) or path.parent.parent
-            templates = root / "templates"
             if "docx" in formats and len(formats) > 1 and (
                     can_fork() if parallel is None else parallel):
                 side = fork_call(lambda: render_bytes(doc, "docx", templates, width))
@@ -87,16 +129,7 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
         # error is raised, and reported, exactly as without it
         outputs["docx"] = data if data is not None else render_bytes(doc, "docx", templates,
                                                                       width)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise WriteError(out_dir, e) from None
-    written = []
-    for fmt in formats:
-        target = out_dir / f"{doc.slug}.{fmt}"
-        write_atomic(target, outputs[fmt])
-        written.append(target)
-    return written
+    return {fmt: outputs[fmt] for fmt in formats}
 
 
 # --- a second process for the slowest format -------------------------------------------------

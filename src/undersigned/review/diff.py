@@ -176,6 +176,16 @@ class Endorsements:
 
 
 @dataclass
+class TranslationChange:
+    """One translation file added, removed or changed; `changes` are its texts that changed
+    (`field`: which text, `where`: what happened to it)."""
+
+    lang: str
+    status: str  # added | removed | modified
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
 class LetterDiff:
     slug: str
     status: str  # added | removed | modified | unchanged
@@ -185,6 +195,7 @@ class LetterDiff:
     sources: SourceChanges = field(default_factory=SourceChanges)
     body: BodyChanges = field(default_factory=BodyChanges)
     endorsements: Endorsements = field(default_factory=Endorsements)
+    translations: list[TranslationChange] = field(default_factory=list)
 
     @property
     def letter_path(self) -> str:
@@ -196,7 +207,8 @@ class LetterDiff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.fields or self.roster or self.footnotes or self.sources or self.body)
+        return bool(self.fields or self.roster or self.footnotes or self.sources or self.body
+                    or self.translations)
 
 
 @dataclass
@@ -852,7 +864,48 @@ def diff_revisions(repo, changes, slugs: list[str] | None = None) -> Diff:
             raise WorkspaceError(f"no letter '{slug}' (letters/{slug}.yaml or "
                                  f"signatories/{slug}.yaml) at {changes.base.label} or at "
                                  f"{changes.head.label}; check the slug")
-        out.letters.append(diff_texts(slug, sides[0], sides[1]))
+        result = diff_texts(slug, sides[0], sides[1])
+        result.translations = _diff_translations(repo, changes, slug, sides)
+        if result.translations and result.status == "unchanged":
+            result.status = "modified"
+        out.letters.append(result)
+    return out
+
+
+def _diff_translations(repo, changes, slug: str, sides: list[TextSide]
+                       ) -> list[TranslationChange]:
+    """Each translation of the letter that changed between the revisions, text by text."""
+    from ..translations import build_translation, compare_translations
+
+    out = []
+    source_lang = "en"
+    for side in reversed(sides):
+        if side.letter_text is not None:
+            found = re.search(r"^lang:[ \t]*([A-Za-z0-9-]+)", side.letter_text, re.M)
+            source_lang = found.group(1) if found else source_lang
+            break
+    for path in repo.changed_files(changes, (f"translations/{slug}",)):
+        parts = path.split("/")
+        if len(parts) != 3 or not parts[2].endswith(".yaml"):
+            continue
+        lang = parts[2].removesuffix(".yaml")
+        states = []
+        for rev in (changes.base, changes.head):
+            display = path if rev.is_working_tree else f"{rev.label}:{path}"
+            data = repo.read(rev, path)
+            if data is None:
+                states.append(None)
+                continue
+            tr, problems = build_translation(decode(data, display), Path(path), source_lang,
+                                             display)
+            if tr is None:
+                raise LoadError(problems)
+            states.append(tr)
+        status = _status(states[0] is not None, states[1] is not None)
+        found = [FieldChange(label, old, new, where=what)
+                 for label, what, old, new in compare_translations(*states)]
+        if found or status != "modified":
+            out.append(TranslationChange(lang, status, found))
     return out
 
 
@@ -916,6 +969,11 @@ def summary(d: LetterDiff) -> str:
     if d.endorsements.invalidated:
         parts.append(_plural(d.endorsements.endorsed_earlier, "endorsement") + " of the "
                      "earlier text")
+    for t in d.translations:
+        if t.status != "modified":
+            parts.append(f"{t.lang} translation {t.status}")
+        else:
+            parts.append(f"{t.lang} translation: " + _plural(len(t.changes), "text") + " changed")
     return ", ".join(parts) if parts else "no changes"
 
 
@@ -1076,7 +1134,23 @@ def format_text(result: Diff, style: Style | None = None) -> str:
         if e.text_changed:
             lines.append(st("Endorsements", bold=True))
             lines.append("  " + _endorsement_sentence(e))
+        if d.translations:
+            lines.append(st("Translations", bold=True))
+            for t in d.translations:
+                lines.append(f"  {t.lang}: {t.status}")
+                lines += [f"      {line}" for c in t.changes for line in _translation_lines(c)]
     return "\n".join(lines) + "\n"
+
+
+def _translation_lines(c: FieldChange) -> list[str]:
+    from ..translations import word_diff as words
+
+    if c.where == "edited" and c.old and c.new:
+        return [f"{c.field} edited: {words(c.old, c.new)}"]
+    if c.where == "marked outdated":
+        return [f"{c.field} marked outdated (its source changed)"]
+    shown = c.new if c.new is not None else c.old
+    return [f"{c.field} {c.where}" + (f": {shown}" if shown else "")]
 
 
 def _short(fingerprint: str | None) -> str:
@@ -1241,6 +1315,14 @@ def format_markdown(result: Diff) -> str:
             mark = "⚠️" if e.invalidated else "ℹ️"
             lines.append(f"{mark} {md_escape(sentence[0].upper() + sentence[1:])}")
             lines.append("")
+        if d.translations:
+            body = []
+            for t in d.translations:
+                body.append(f"- **{md_escape(t.lang)}** ({t.status})")
+                body += [f"  - {md_escape(line)}" for c in t.changes
+                         for line in _translation_lines(c)]
+            lines += _details("Translations: " + ", ".join(t.lang for t in d.translations),
+                              body)
     spec = result.spec or f"{result.base} {result.head}"
     while lines and lines[-1] == "":
         lines.pop()
@@ -1282,6 +1364,8 @@ def as_dict(result: Diff) -> dict:
             "endorsements": {**plain(d.endorsements),
                              "invalidated": d.endorsements.invalidated},
         }
+        if d.translations:  # only where a translation changed: other reports stay as they were
+            item["translations"] = plain(d.translations)
         letters.append(item)
     return {"base": result.base, "head": result.head, "range": result.spec,
             "letters": letters}

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import UndersignedError
 
 WORKING_TREE = "working tree"
-WATCHED = ("letters", "signatories")
+WATCHED = ("letters", "signatories", "translations")
 
 
 class GitError(UndersignedError):
@@ -179,6 +179,9 @@ class Repository:
         slugs = set()
         for name in self.changed_files(changes):
             parts = name.split("/")
+            if len(parts) == 3 and parts[0] == "translations" and parts[2].endswith(".yaml"):
+                slugs.add(parts[1])  # translations/<slug>/<lang>.yaml
+                continue
             if len(parts) != 2 or parts[0] not in WATCHED:
                 continue
             stem = parts[1]

@@ -135,14 +135,84 @@ def fingerprint(letter: Letter) -> str:
     return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def letter_fingerprint(letter_path: Path) -> str:
-    """The fingerprint of a letter file; refuses a letter that does not load."""
-    letter, problems = load_letter(letter_path, letter_path.name)
-    if letter is None:
-        raise RosterError("the letter cannot be read, so the text signatories endorse is "
-                          "unknown; fix it first (`undersigned validate`):\n"
-                          + "\n".join(p.format() for p in problems))
-    return fingerprint(letter)
+def current_fingerprints(letter: Letter, translations=()) -> dict[str | None, str]:
+    """The fingerprint of the letter (key None) and of each translation (key: its language)."""
+    from ..translations import translated_letter
+
+    out: dict[str | None, str] = {None: fingerprint(letter)}
+    for tr in translations:
+        out[tr.lang] = fingerprint(translated_letter(letter, tr))
+    return out
+
+
+class Fingerprints:
+    """The fingerprint of the text in each language, for the signatures `sign` records; the
+    letter and each translation are read once, when first needed."""
+
+    def __init__(self, letter_path: Path):
+        self.path = letter_path
+        self.letter: Letter | None = None
+        self.known: dict[str | None, str] = {}
+
+    def language(self, lang: str | None) -> str | None:
+        """None for the letter's own language, else the tag (a translation) as its file
+        spells it."""
+        from ..translations import spelled_tag
+
+        self._load()
+        if not lang or lang.lower() == self.letter.lang.lower():
+            return None
+        return spelled_tag(self.letter.path, lang)
+
+    def of(self, lang: str | None = None) -> str:
+        lang = self.language(lang)
+        if lang not in self.known:
+            if lang is None:
+                self.known[None] = fingerprint(self.letter)
+            else:
+                self.known[lang] = _translation_fingerprint(self.letter, lang)
+        return self.known[lang]
+
+    def _load(self) -> None:
+        if self.letter is None:
+            letter, problems = load_letter(self.path, self.path.name)
+            if letter is None:
+                raise RosterError("the letter cannot be read, so the text signatories endorse "
+                                  "is unknown; fix it first (`undersigned validate`):\n"
+                                  + "\n".join(p.format() for p in problems))
+            self.letter = letter
+
+
+def _translation_fingerprint(letter: Letter, lang: str) -> str:
+    from ..translations import (
+        TranslationError,
+        check_lang_tag,
+        load_translation,
+        translated_letter,
+        translation_path,
+    )
+
+    try:
+        check_lang_tag(lang)  # a tag, never a path: it names a file under translations/
+    except TranslationError as e:
+        raise RosterError(str(e)) from None
+    path = translation_path(letter.path, lang)
+    if not path.is_file():
+        raise RosterError(f"the letter has no {lang} translation ({path.parent.parent.name}/"
+                          f"{path.parent.name}/{path.name}), so the {lang} text signatories "
+                          f"endorse is unknown; make it with `undersigned translate "
+                          f"{letter.slug} {lang}`, or check the language tag")
+    tr, problems = load_translation(path, letter.lang, path.name)
+    if tr is None or any(p.severity.value == "error" for p in problems):
+        raise RosterError(f"the {lang} translation cannot be read; fix it first "
+                          "(`undersigned validate`):\n" + "\n".join(p.format() for p in problems))
+    return fingerprint(translated_letter(letter, tr))
+
+
+def letter_fingerprint(letter_path: Path, lang: str | None = None) -> str:
+    """The fingerprint of a letter file (or of its translation into `lang`); refuses a letter
+    that does not load."""
+    return Fingerprints(letter_path).of(lang)
 
 
 # --- checks at the door ------------------------------------------------------------------------
@@ -494,7 +564,9 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
     check_signatory(sig)
     if email:
         email = normalise_email(email, check_deliverability)
-    sig.endorsed = sig.endorsed or letter_fingerprint(letter)
+    prints = Fingerprints(letter)
+    sig.lang = prints.language(sig.lang)
+    sig.endorsed = sig.endorsed or prints.of(sig.lang)
     warnings = []
     with locked(paths.roster):
         roster = _Open(paths)
@@ -724,20 +796,24 @@ def reconfirm(letter: Path, names: list[str], *, all_stale: bool = False,
               today: dt.date) -> list[str]:
     """Record that signatories endorsed the current text (after they confirmed it)."""
     paths = Paths.of(letter)
-    current = letter_fingerprint(letter)
+    prints = Fingerprints(letter)
     done: list[str] = []
     with locked(paths.roster):
-        roster = _Open(paths, ("endorsed", "status"))
+        roster = _Open(paths, ("endorsed", "status", "lang"))
         doc = roster.doc
+
+        def current(i: int) -> str:  # the text in the language this signatory read
+            return prints.of(doc.entries[i].values.get("lang"))
+
         targets = [roster.find(n) for n in names]
         if all_stale:
             targets += [i for i, e in enumerate(doc.entries)
-                        if e.values.get("endorsed") not in (None, current)
+                        if e.values.get("endorsed") not in (None, current(i))
                         and e.values.get("status") != "withdrawn"]
         text = doc.text
         for i in sorted(set(targets), reverse=True):  # from the end: offsets stay valid
             doc.text = text
-            text = rosterfile.update_entry(doc, i, {"endorsed": current})
+            text = rosterfile.update_entry(doc, i, {"endorsed": current(i)})
             done.append(str(doc.entries[i].name))
         if done:
             roster.write(text)
@@ -751,6 +827,8 @@ class Listing:
     signatories: list[Signatory]
     stale: set[int]  # ids of the signatories who endorsed an earlier text
     counts: dict[str, int]
+    lang: str = ""  # the letter's language
+    stale_by_lang: dict[str, int] = field(default_factory=dict)  # stale signatories per language
 
 
 def list_signatories(letter: Path, *, status: str | None = None, kind: str | None = None,
@@ -763,14 +841,27 @@ def list_signatories(letter: Path, *, status: str | None = None, kind: str | Non
     errors = [p for p in problems if p.severity.value == "error"]
     if roster is None:
         raise RosterError("\n".join(p.format() for p in errors))
-    current = letter_fingerprint(letter) if any(s.endorsed for s in roster.signatories) else None
+    prints = Fingerprints(letter)
     stale_ids = {id(s) for s in roster.signatories
-                 if s.endorsed and current and s.endorsed != current and s.status != "withdrawn"}
+                 if s.endorsed and s.status != "withdrawn" and _stale(prints, s)}
     chosen = [s for s in roster.signatories
               if (status is None or s.status == status)
               and (kind is None or s.kind == kind_of(kind))
               and (not stale or id(s) in stale_ids)]
-    return Listing(chosen, stale_ids, _counts(chosen))
+    by_lang: dict[str, int] = {}
+    for s in roster.signatories:
+        if id(s) in stale_ids:
+            lang = s.lang or (prints.letter.lang if prints.letter else "")
+            by_lang[lang] = by_lang.get(lang, 0) + 1
+    return Listing(chosen, stale_ids, _counts(chosen),
+                   prints.letter.lang if prints.letter else "", dict(sorted(by_lang.items())))
+
+
+def _stale(prints: Fingerprints, s: Signatory) -> bool:
+    try:
+        return s.endorsed != prints.of(s.lang)
+    except RosterError:  # a language the letter has no (readable) translation for
+        return True
 
 
 def _counts(sigs: list[Signatory]) -> dict[str, int]:
@@ -792,7 +883,8 @@ def signatory_record(s: Signatory, stale: bool = False) -> dict:
         "signed_on": s.signed_on.isoformat() if s.signed_on else None,
         "title": s.title, "sort_as": s.sort_as, "country": s.country, "named": s.named,
         "withdrawn_on": s.withdrawn_on.isoformat() if s.withdrawn_on else None,
-        "withdrawal_reason": s.withdrawal_reason, "via": s.via, "endorsed": s.endorsed,
+        "withdrawal_reason": s.withdrawal_reason, "via": s.via, "lang": s.lang,
+        "endorsed": s.endorsed,
         "stale": stale, "line": s.pos.line,
     }
 
@@ -816,6 +908,8 @@ HEADER_FIELDS = {
     "signed_on": ("timestamp", "completion time", "date", "signed on", "date signed",
                   "submitted at", "submission date", "created at"),
     "sort_as": ("sort as", "sort key"),
+    "lang": ("lang", "language", "language read", "language of the text", "version read",
+             "which version did you read"),
 }
 TARGETS = (*HEADER_FIELDS, "named", "anonymous", "ignore")
 _ALIAS = {alias: target for target, aliases in HEADER_FIELDS.items() for alias in aliases}
@@ -1095,7 +1189,7 @@ def _consent(value: str, inverted: bool) -> bool | None:
 
 
 def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[str, str],
-                   orders: dict[str, str], today: dt.date, via: str, endorsed: str | None,
+                   orders: dict[str, str], today: dt.date, via: str, endorsed: Fingerprints,
                    check_deliverability: bool) -> tuple[Candidate | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     if len(row) < len(header):
@@ -1177,9 +1271,15 @@ def _row_candidate(line: int, row: list[str], header: list[str], mapping: dict[s
             else:
                 named = answer
                 consent = f"{column[target]}: {value[target] or '(no answer)'} ({via})"
+    lang, fingerprint_read = None, None
+    try:
+        lang = endorsed.language(value.get("lang"))
+        fingerprint_read = endorsed.of(lang)
+    except RosterError as e:
+        problems.append(RowProblem(line, column.get("lang"), str(e)))
     sig = Signatory(name=name, kind=kind, signed_on=signed_on, title=title,
                     sort_as=value.get("sort_as") or None, country=value.get("country") or None,
-                    named=named, via=via, endorsed=endorsed)
+                    named=named, via=via, lang=lang, endorsed=fingerprint_read)
     if not problems:
         try:
             check_signatory(sig)
@@ -1225,7 +1325,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
             report.empty.append(line)
     report.dates = date_orders(header, rows, mapping, dates or ("dmy" if dayfirst else None),
                                display)
-    endorsed = letter_fingerprint(letter)
+    endorsed = Fingerprints(letter)
+    endorsed.of()  # an unreadable letter refuses the import before any row is read
     candidates: list[Candidate] = []
     for n, (line, row) in enumerate(rows, 1):
         cand, problems = _row_candidate(line, row, header, mapping, report.dates, today,

@@ -23,7 +23,7 @@ from .collation import sort_key
 # in this order, and leaves the order of fields already in the file alone.
 FIELD_ORDER = (
     "name", "kind", "title", "sort_as", "country", "signed_on", "status", "withdrawn_on",
-    "withdrawal_reason", "named", "via", "endorsed", "email", "consent",
+    "withdrawal_reason", "named", "via", "lang", "endorsed", "email", "consent",
 )
 ITEM_PREFIX = "  - "
 FIELD_PREFIX = "    "
