@@ -14,10 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from undersigned.format.citations import BUILTIN_STYLES, load_style
 from undersigned.format.inline import Span, Text
 from undersigned.format.load import load_letter
 from undersigned.format.schema import SOURCE_TYPES
-from undersigned.render.citations import BUILTIN_STYLES, load_style
 from undersigned.render.prepare import prepare
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Citation styles as data (render/citations.py): the built-in styles, style files, the gallery,
+"""Citation styles as data (format/citations.py): the built-in styles, style files, the gallery,
 and a letter whose notes are written the way real coalition letters write them."""
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from undersigned.cli import cli
-from undersigned.format.inline import Span, Text
-from undersigned.format.load import load_letter
-from undersigned.render.citations import (
+from undersigned.format.citations import (
     BUILTIN_STYLES,
     CitationStyleError,
     Group,
@@ -26,6 +24,8 @@ from undersigned.render.citations import (
     load_style,
     parse_template,
 )
+from undersigned.format.inline import Span, Text
+from undersigned.format.load import load_letter
 from undersigned.render.prepare import prepare
 from undersigned.sources.archive import link_sources
 from undersigned.sources.links import letter_links
@@ -397,7 +397,7 @@ def test_a_style_cannot_be_read_from_outside_templates(tmp_path):
 
 
 def test_templates_parse_groups_and_escapes():
-    from undersigned.render.citations import SOURCE_FIELDS, Var
+    from undersigned.format.citations import SOURCE_FIELDS, Var
 
     tree = parse_template(r"{title}[ ({issued})] \[x\]", SOURCE_FIELDS)
     assert tree == (Var("title"), Group((Lit(" ("), Var("issued"), Lit(")"))), Lit(" "),
@@ -458,7 +458,7 @@ def test_an_unclosed_asterisk_in_a_pinpoint_is_reported(tmp_path):
 
 def test_a_changed_link_changes_the_fingerprint_and_shows_in_the_diff(tmp_path):
     from undersigned.review.diff import diff_letter
-    from undersigned.roster.operations import fingerprint
+    from undersigned.roster.fingerprint import fingerprint
 
     path = CITATIONS / "letters" / "real-notes.yaml"
     old, _ = load_letter(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -211,3 +212,95 @@ def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and f"version {__version__}" in result.stdout
     assert version("undersigned") == __version__  # pyproject reads the one definition
+
+
+def test_a_mistyped_command_suggests_the_command():
+    result = invoke("valdate")
+    assert result.exit_code == 2
+    assert "Error: No such command 'valdate'. Did you mean 'validate'?" in result.stderr
+    result = invoke("rendr", EXAMPLE_SLUG)
+    assert "Did you mean 'render'?" in result.stderr
+    result = invoke("frobnicate")
+    assert result.exit_code == 2
+    assert "No such command 'frobnicate'." in result.stderr and "Did you mean" not in \
+        result.stderr
+
+
+def test_no_color_turns_colour_off_even_when_forced_by_a_terminal(example_only, monkeypatch):
+    shutil.copy(FIXTURES / "seed-order-roster.yaml",
+                example_only / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+    coloured = CliRunner().invoke(cli, ["validate"], color=True)
+    assert "\x1b[" in coloured.stdout and "warning" in coloured.stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = CliRunner().invoke(cli, ["validate"], color=True)
+    assert "\x1b[" not in plain.stdout
+    assert plain.stdout == click.unstyle(coloured.stdout)
+
+
+def test_a_letter_and_its_roster_are_checked_once(example_only):
+    """What pre-commit passes when a commit touches both files: one letter, each problem once."""
+    shutil.copy(FIXTURES / "seed-order-roster.yaml",
+                example_only / "signatories" / f"{EXAMPLE_SLUG}.yaml")
+    result = invoke("validate", f"letters/{EXAMPLE_SLUG}.yaml",
+                    f"signatories/{EXAMPLE_SLUG}.yaml", EXAMPLE_SLUG)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 1  # the one roster-order warning, not three
+    assert result.stderr == "1 letter(s) checked: 0 error(s), 1 warning(s)\n"
+
+
+@pytest.mark.parametrize("args", [("validate",), ("fmt",), ("links",), ("diff",),
+                                  ("render", "x"), ("sign", "list", "x"), ("archive", "x")])
+def test_every_command_says_no_workspace_the_same_way(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert "no workspace here (no letters/ directory in this directory or above); run inside " \
+           "a workspace or `undersigned init DIR`" in error
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+class _Dist:
+    """A stand-in for importlib.metadata's distribution of undersigned."""
+
+    def __init__(self, direct_url: str | None, version: str = "0.1.0"):
+        self.direct_url, self.version = direct_url, version
+
+    def read_text(self, name):
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(("direct_url", "expected"), [
+    (json.dumps({"url": "https://github.com/example/undersigned",
+                 "vcs_info": {"vcs": "git", "commit_id": "0123abcd" * 5}}),
+     "git+https://github.com/example/undersigned@" + "0123abcd" * 5),
+    (None, "undersigned==0.1.0"),  # from a package index
+    (json.dumps({"url": "file:///home/someone/undersigned", "dir_info": {"editable": True}}),
+     None),  # a local checkout: CI cannot fetch it
+])
+def test_init_pins_the_ci_install_to_where_this_copy_came_from(tmp_path, monkeypatch,
+                                                                 direct_url, expected):
+    from importlib import metadata
+
+    from ruamel.yaml import YAML
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: _Dist(direct_url))
+    assert invoke("init", str(tmp_path / "ws")).exit_code == 0
+    text = (tmp_path / "ws" / ".github" / "workflows" / "undersigned.yml").read_text()
+    steps = YAML(typ="safe").load(text)["jobs"]["undersigned"]["steps"]
+    (install,) = [s for s in steps if s.get("name") == "Install undersigned"]
+    assert install["env"]["REQUIREMENT"] == (
+        "${{ vars.UNDERSIGNED_REQUIREMENT || '%s' }}" % (expected or ""))
+    assert install["run"].startswith('pip install "${REQUIREMENT:?set the repository variable')
+
+
+def test_shell_completion_as_the_readme_documents_it(monkeypatch):
+    """`eval "$(_UNDERSIGNED_COMPLETE=bash_source undersigned)"` works with the lazily loaded
+    commands: completing "va" offers validate, "sign w" offers withdraw."""
+    for words, cword, expected in (("undersigned va", "1", "validate"),
+                                   ("undersigned sign w", "2", "withdraw")):
+        monkeypatch.setenv("COMP_WORDS", words)
+        monkeypatch.setenv("COMP_CWORD", cword)
+        result = CliRunner().invoke(cli, [], prog_name="undersigned",
+                                    env={"_UNDERSIGNED_COMPLETE": "bash_complete"})
+        assert f"plain,{expected}" in result.output.splitlines()

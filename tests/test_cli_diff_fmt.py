@@ -1,12 +1,11 @@
 """`undersigned diff` and `fmt` end to end: throwaway git repositories, golden outputs.
 
-Set UNDERSIGNED_REGOLD=1 to rewrite tests/golden/diff/ after a deliberate change of output.
+Run pytest with --update-goldens to rewrite tests/golden/diff/ after a deliberate change of output.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -15,28 +14,18 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from undersigned.cli import cli
-from undersigned.review import diff as diff_module
+from undersigned.review import difftexts as diff_module
 
-from .conftest import EXAMPLE_SLUG, GOLDEN, REPO
+from .conftest import EXAMPLE_SLUG, REPO
 from .test_diff import ADD_ENTRY, LETTER, ROSTER
 from .test_gitio import commit_all, git, make_repo, write
 
-GOLDEN_DIFF = GOLDEN / "diff"
 FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 SLUG = "test-statement"
 
 
 def run(*args: str, color: bool = False):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False, color=color)
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN_DIFF / name
-    if os.environ.get("UNDERSIGNED_REGOLD") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path.name}; run with UNDERSIGNED_REGOLD=1"
-    assert actual == path.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -130,14 +119,14 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_each_kind_of_change_in_every_format(repo, case):
+def test_each_kind_of_change_in_every_format(repo, golden, case):
     letter, roster = CASES[case](LETTER, ROSTER)
     write(repo, f"letters/{SLUG}.yaml", letter)
     write(repo, f"signatories/{SLUG}.yaml", roster)
     for fmt, ext in FORMATS.items():
         result = run("diff", "--format", fmt)
         assert result.exit_code == 0, result.output
-        golden(f"{case}.{ext}", result.stdout)
+        golden(f"diff/{case}.{ext}", result.stdout)
 
 
 def test_no_change(repo):
@@ -146,18 +135,18 @@ def test_no_change(repo):
     assert data == {"base": "HEAD", "head": "working tree", "range": "HEAD", "letters": []}
 
 
-def test_a_new_letter_and_committed_revisions(repo):
+def test_a_new_letter_and_committed_revisions(repo, golden):
     write(repo, "letters/second.yaml", "kind: statement\ntitle: Second\nbody:\n  - Hello.\n")
     write(repo, "signatories/second.yaml", "as_of: 2023-09-21\nsignatories:\n" + ADD_ENTRY)
     commit_all(repo, "second letter")
     result = run("diff", "HEAD~1", "HEAD", "--format", "markdown")
-    golden("letter-added.md", result.output)
+    golden("diff/letter-added.md", result.output)
     assert run("diff", "HEAD~1..HEAD", "--format", "markdown").output.replace(
         "HEAD~1..HEAD", "HEAD~1 HEAD") == result.output
 
 
-def test_endorsements_of_the_earlier_text(repo):
-    from undersigned.roster.operations import fingerprint
+def test_endorsements_of_the_earlier_text(repo, golden):
+    from undersigned.roster.fingerprint import fingerprint
 
     old = diff_module.load_letter_text(LETTER, "letters/x.yaml", "x")
     roster = ROSTER.replace("    status: confirmed\n",
@@ -166,7 +155,7 @@ def test_endorsements_of_the_earlier_text(repo):
     commit_all(repo, "endorsements")
     write(repo, f"letters/{SLUG}.yaml", LETTER.replace("Thank you.", "Thank you all."))
     for fmt, ext in FORMATS.items():
-        golden(f"endorsements.{ext}", run("diff", "--format", fmt).output)
+        golden(f"diff/endorsements.{ext}", run("diff", "--format", fmt).output)
 
 
 def test_pull_request_range_and_letter_selection(repo):
@@ -257,7 +246,7 @@ def example_pull_request(letter: str, roster: str) -> tuple[str, str]:
     return letter, roster
 
 
-def test_example_pull_request_summary(tmp_path, monkeypatch):
+def test_example_pull_request_summary(tmp_path, monkeypatch, golden):
     root = make_repo(tmp_path / "ws")
     letter = (REPO / "letters" / f"{EXAMPLE_SLUG}.yaml").read_text(encoding="utf-8")
     roster = (REPO / "signatories" / f"{EXAMPLE_SLUG}.yaml").read_text(encoding="utf-8")
@@ -271,7 +260,7 @@ def test_example_pull_request_summary(tmp_path, monkeypatch):
     commit_all(root, "three more signatures, a withdrawal, a URL fix and a clearer sentence")
     monkeypatch.chdir(root)
     markdown = run("diff", "main...HEAD", "--format", "markdown").output
-    golden("example-pull-request.md", markdown)
+    golden("diff/example-pull-request.md", markdown)
     first = markdown.split("\n")[2]
     assert first.startswith(f"**{EXAMPLE_SLUG}**: +3 signatories, 1 withdrawn")
     assert "footnote 13 URL changed, paragraph 3 edited" in first

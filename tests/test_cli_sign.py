@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from undersigned.cli import cli
 from undersigned.format.load import load_roster
-from undersigned.format.yamlio import scan_canonical_roster
+from undersigned.format.rosterlayout import scan_canonical_roster
 
 from .conftest import EXAMPLE_SLUG, FIXTURES
 from .test_roster import make_workspace
@@ -46,6 +46,26 @@ def test_add_then_list_as_json(ws):
         "name": "Jane Doe", "kind": "individual", "status": "confirmed",
         "signed_on": "2023-09-25", "title": "Professor", "via": "email:<1@example.org>"}
     assert "email" not in jane
+
+
+def test_values_that_yaml_1_1_reads_as_booleans_are_written_quoted(ws):
+    """`--country NO --title Yes`: PyYAML (YAML 1.1, as many editors and CI tools read) and
+    ruamel.yaml (1.2) read back the strings that were given, not false and true."""
+    import yaml
+    from ruamel.yaml import YAML
+
+    result = run("add", "demo", "--name", "Kari Nordmann", "--kind", "individual", "--title",
+                 "Yes", "--country", "NO", "--date", "2023-09-25")
+    assert result.exit_code == 0, result.output
+    text = (ws / ROSTER).read_text(encoding="utf-8")
+    assert '    title: "Yes"\n' in text and '    country: "NO"\n' in text
+    for data in (yaml.safe_load(text), YAML(typ="safe", pure=True).load(text)):
+        (entry,) = [e for e in data["signatories"] if e["name"] == "Kari Nordmann"]
+        assert entry["title"] == "Yes" and entry["country"] == "NO"
+    listed = json.loads(run("list", "demo", "--format", "json").output)
+    kari = next(r for r in listed if r["name"] == "Kari Nordmann")
+    assert (kari["title"], kari["country"]) == ("Yes", "NO")
+    assert scan_canonical_roster(text, ROSTER) is not None  # still the fast layout
 
 
 def test_add_duplicate_is_refused_with_exit_1_and_nothing_written(ws):
@@ -246,6 +266,7 @@ def test_works_on_the_example_workspace(workspace):
 
 # --- 20 processes at once ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_twenty_concurrent_adds_leave_twenty_entries_and_a_valid_file(ws):
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     procs = [

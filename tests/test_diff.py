@@ -7,19 +7,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undersigned.review import diff as d
-from undersigned.review.diff import (
-    TextSide,
-    diff_letter,
-    diff_texts,
-    format_markdown,
-    format_text,
-    load_letter_text,
-    load_roster_text,
-    md_escape,
-    summary,
-    word_diff,
-)
+from undersigned.review import changes as d
+from undersigned.review import diffreport, difftexts
+from undersigned.review.diff import diff_letter, word_diff
+from undersigned.review.diffreport import format_markdown, format_text, md_escape, summary
+from undersigned.review.difftexts import TextSide, diff_texts, load_letter_text, load_roster_text
 
 LETTER = """\
 # yaml-language-server: $schema=../schema/letter.schema.json
@@ -120,7 +112,7 @@ def compare(letter_a=LETTER, letter_b=LETTER, roster_a=ROSTER, roster_b=ROSTER):
                 load_roster_text(roster, "signatories/t.yaml", "r") if roster else None)
 
     slow = diff_letter("t", models(letter_a, roster_a), models(letter_b, roster_b))
-    assert d.as_dict(d.Diff("a", "b", letters=[fast])) == d.as_dict(
+    assert diffreport.as_dict(d.Diff("a", "b", letters=[fast])) == diffreport.as_dict(
         d.Diff("a", "b", letters=[slow])), "the fast roster path disagrees with the models"
     return fast
 
@@ -197,7 +189,7 @@ def test_private_fields_are_never_shown():
     result = compare(roster_b=roster)
     (change,) = result.roster.changed[0].changes
     assert (change.field, change.old, change.new) == ("email", None, "(private)")
-    assert "alton@example.org" not in d.format_json(d.Diff("a", "b", letters=[result]))
+    assert "alton@example.org" not in diffreport.format_json(d.Diff("a", "b", letters=[result]))
 
 
 def test_as_of_date():
@@ -339,7 +331,7 @@ def test_a_reworded_sentence_is_one_replacement():
 
 
 def test_text_change_affects_recorded_endorsements():
-    from undersigned.roster.operations import fingerprint
+    from undersigned.roster.fingerprint import fingerprint
 
     old = load_letter_text(LETTER, "letters/t.yaml", "l")
     roster = ROSTER.replace("    status: confirmed\n",
@@ -376,7 +368,7 @@ def test_markdown_escapes_what_github_would_interpret():
 
 def test_json_is_plain_data():
     result = compare(roster_b=ROSTER + ADD_ENTRY)
-    data = json.loads(d.format_json(d.Diff("a", "b", "a b", [result])))
+    data = json.loads(diffreport.format_json(d.Diff("a", "b", "a b", [result])))
     assert data["letters"][0]["signatories"]["added"][0]["name"] == "Amnesty International"
     assert data["letters"][0]["summary"] == "+1 signatory"
 
@@ -422,3 +414,26 @@ def test_property_fast_roster_diff_equals_the_model_diff(a, b, moved):
     old = _roster(a, "2023-09-21")
     new = _roster(list(reversed(b)) if moved else b, "2023-09-22" if moved else "2023-09-21")
     compare(letter_a=None, letter_b=None, roster_a=old, roster_b=new)
+
+
+def test_a_roster_read_from_git_has_the_size_guard_of_a_roster_read_from_disk(monkeypatch):
+    """diff reads rosters as load_roster does: a large file outside the canonical layout is
+    refused (yaml-too-large) rather than handed to the slow parser."""
+    import pytest
+
+    from undersigned.errors import LoadError
+    from undersigned.format import load
+
+    text = "as_of: 2023-09-21\nsignatories: [" + ", ".join(
+        f"{{name: Org {n}, kind: organization, signed_on: 2023-09-21}}" for n in range(50)) + "]\n"
+    assert difftexts.load_roster_text(text, "signatories/x.yaml", "x.yaml").signatories
+    monkeypatch.setattr(load, "MAX_SLOW_BYTES", 1000)
+    with pytest.raises(LoadError, match="yaml-too-large"):
+        difftexts.load_roster_text(text, "signatories/x.yaml", "x.yaml")
+
+
+def test_a_withdrawal_is_read_as_a_value_not_found_as_a_substring():
+    assert difftexts._block_value("  - name: A\n    status: withdrawn  # asked by email\n",
+                          "status") == "withdrawn"
+    assert difftexts._block_value('  - name: A\n    status: "withdrawn"\n', "status") == "withdrawn"
+    assert difftexts._block_value("  - name: A\n    via: 'status: withdrawn'\n", "status") is None

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from undersigned.errors import LoadError
 from undersigned.fileio import write_atomic
-from undersigned.format import schema
+from undersigned.format import rosterlayout, schema
 from undersigned.format.yamlio import parse_yaml
 from undersigned.review import fmt
-from undersigned.review.diff import load_letter_text, load_roster_text
+from undersigned.review.difftexts import load_letter_text, load_roster_text
 from undersigned.review.fmt import (
     FormatError,
     format_file,
@@ -332,7 +332,7 @@ def scalars(draw, value, indent: int | None = None):
     if "\n" not in value and not any(ord(c) < 32 for c in value):
         styles.append("single")
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,.()’-]*", value) and value.strip() == value and \
-            not fmt._TYPED.fullmatch(value):
+            not rosterlayout._TYPED.fullmatch(value):
         styles.append("plain")
     if indent is not None and "  " not in value and re.fullmatch(
             r"[A-Za-z][A-Za-z0-9 ,.()’-]*[A-Za-z0-9.)]", value):

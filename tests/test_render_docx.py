@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from undersigned.format.model import Party
 from undersigned.render.docx import EPOCH, ZIP_DATE, DocxError, clean, render_docx
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
 
-from .conftest import EXAMPLE_SLUG, GOLDEN
+from .conftest import EXAMPLE_SLUG
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -515,14 +514,10 @@ def our_styles(xml: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("part", ["document", "footnotes", "styles"])
-def test_example_golden(workspace, part):
+def test_example_golden(workspace, golden, part):
     pkg = render_example(workspace)
     xml = pkg.zip.read(f"word/{part}.xml")
-    ours = pretty(our_styles(xml) if part == "styles" else xml)
-    golden = GOLDEN / f"{EXAMPLE_SLUG}.docx.{part}.xml"
-    if os.environ.get("UNDERSIGNED_REGOLD"):
-        golden.write_text(ours, encoding="utf-8")
-    assert ours == golden.read_text(encoding="utf-8")
+    golden(f"{EXAMPLE_SLUG}.docx.{part}.xml", pretty(our_styles(xml) if part == "styles" else xml))
 
 
 def test_commands_that_do_not_render_do_not_import_python_docx():

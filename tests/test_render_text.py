@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 
-import pytest
 from click.testing import CliRunner
 
 from undersigned.cli import cli
 
-from .conftest import EXAMPLE_SLUG, FIXTURES, GOLDEN, SEEDS, TODAY
+from .conftest import EXAMPLE_SLUG, SEEDS, TODAY
 
 SEED_NAME = "002_3fcf8699a50eea63.txt"
-# The seed itself, beside the checkout; CI checkouts may not have it, so a byte-for-byte copy
-# is kept in the fixtures (a test below holds the copy to the original whenever both exist).
-SEED = SEEDS / SEED_NAME if (SEEDS / SEED_NAME).is_file() else FIXTURES / "seeds" / SEED_NAME
+SEED = SEEDS / SEED_NAME
+# The original seed's digest: the copy in tests/fixtures is held to it byte for byte.
+SEED_SHA256 = "63354442711f7734bacedca1480a649c04fb44fcf8bee57054c4fcc445647567"
 
 
 def seed_letter() -> list[str]:
@@ -48,9 +47,8 @@ def render_txt(workspace, *extra) -> str:
     return (workspace / "out" / f"{EXAMPLE_SLUG}.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not (SEEDS / SEED_NAME).is_file(), reason="no original beside the checkout")
 def test_the_fixture_copy_of_the_seed_is_byte_for_byte_the_original():
-    assert (FIXTURES / "seeds" / SEED_NAME).read_bytes() == (SEEDS / SEED_NAME).read_bytes()
+    assert hashlib.sha256(SEED.read_bytes()).hexdigest() == SEED_SHA256
 
 
 def test_text_reproduces_the_seed(workspace):
@@ -77,12 +75,8 @@ def test_seed_subject_line_is_rendered(workspace):
     assert "Re: China’s Forcible Repatriation of North Korean Refugees" in text.splitlines()
 
 
-def test_text_golden(workspace):
-    text = render_txt(workspace)
-    golden = GOLDEN / f"{EXAMPLE_SLUG}.txt"
-    if os.environ.get("UNDERSIGNED_REGOLD"):
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+def test_text_golden(workspace, golden):
+    golden(f"{EXAMPLE_SLUG}.txt", render_txt(workspace))
 
 
 def test_width_wraps_paragraphs_and_keeps_unicode(workspace):

@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from undersigned.errors import RosterError
 from undersigned.format.load import load_letter, load_roster
 from undersigned.format.model import Signatory
+from undersigned.roster import csvimport as C
+from undersigned.roster import fingerprint as F
+from undersigned.roster import matching as M
 from undersigned.roster import operations as R
 from undersigned.roster.collation import identity_key, identity_keys
 from undersigned.roster.rosterfile import RosterText
@@ -105,7 +108,7 @@ def fp(text: str, tmp_path: Path) -> str:
     path.write_text(text, encoding="utf-8")
     letter, problems = load_letter(path)
     assert letter is not None, problems
-    return R.fingerprint(letter)
+    return F.fingerprint(letter)
 
 
 def test_fingerprint_is_stable_under_cosmetic_changes(tmp_path):
@@ -146,7 +149,7 @@ def test_add_inserts_sorted_records_endorsement_and_moves_as_of(letter):
     assert "as_of: 2023-09-25\n" in text
     assert result.line == 10 and result.as_of == dt.date(2023, 9, 25)
     letter_model, _ = load_letter(letter)
-    assert f"    endorsed: {R.fingerprint(letter_model)}\n" in text
+    assert f"    endorsed: {F.fingerprint(letter_model)}\n" in text
     # Everything else is byte for byte the same, the comment included.
     assert text.replace("as_of: 2023-09-25", "as_of: 2023-09-21").replace(
         text[text.index("  - name: Sonja"):text.index("  # Confirmed")], "") == before
@@ -324,7 +327,7 @@ def test_list_filters_and_counts(letter):
 # --- CSV import -----------------------------------------------------------------------------------
 
 def test_import_google_forms_export(letter):
-    report = R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    report = C.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
     assert report.mapping == {
         "Timestamp": "signed_on", "Email Address": "email", "Your name": "name",
         "Title / affiliation": "title", "Organisation name": "organization",
@@ -348,13 +351,13 @@ def test_import_google_forms_export(letter):
                                               "count my signature only (form:google-forms.csv:4)")
     # Idempotent: a second import adds nothing and changes no byte.
     before = roster_file(letter).read_bytes()
-    again = R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    again = C.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
     assert again.new == [] and len(again.present) == 4
     assert roster_file(letter).read_bytes() == before
 
 
 def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path):
-    R.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
+    C.import_csv(letter, CSV / "google-forms.csv", today=TODAY)
     header, *rows = (CSV / "google-forms.csv").read_text(encoding="utf-8").splitlines()
     resubmitted = tmp_path / "again.csv"
     resubmitted.write_text("\n".join([
@@ -367,11 +370,11 @@ def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path)
         rows[3].replace('"GB"', '""'),  # ACAT UK: an empty answer changes nothing
     ]) + "\n", encoding="utf-8")
     before = roster_file(letter).read_text()
-    plain = R.import_csv(letter, resubmitted, today=TODAY)
+    plain = C.import_csv(letter, resubmitted, today=TODAY)
     assert plain.updated == [] and len(plain.present) == 4
     assert roster_file(letter).read_text() == before  # without --update nothing changes
 
-    dry = R.import_csv(letter, resubmitted, today=TODAY, update=True, dry_run=True)
+    dry = C.import_csv(letter, resubmitted, today=TODAY, update=True, dry_run=True)
     assert [(c.line, m.name, f) for c, m, f in dry.updated] == [
         (3, "Jane Doe", {"title": ("Professor of Law, Example University",
                                    "Dean, Example Law School"),
@@ -383,7 +386,7 @@ def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path)
     assert [c.line for c, _ in dry.present] == [2]
     assert roster_file(letter).read_text() == before
 
-    done = R.import_csv(letter, resubmitted, today=TODAY, update=True)
+    done = C.import_csv(letter, resubmitted, today=TODAY, update=True)
     assert done.written and len(done.updated) == 3
     roster, problems = load_roster(roster_file(letter))
     assert [p for p in problems if p.severity.value == "error"] == []
@@ -402,7 +405,7 @@ def test_import_update_applies_changed_answers_of_present_rows(letter, tmp_path)
     assert changed == {"    title: Professor of Law, Example University",
                        "    title: Dean, Example Law School", "    named: false"}
     # and again: nothing left to change
-    assert R.import_csv(letter, resubmitted, today=TODAY, update=True).updated == []
+    assert C.import_csv(letter, resubmitted, today=TODAY, update=True).updated == []
 
 
 def test_update_and_erase_keep_a_hand_formatted_roster_valid(letter, tmp_path):
@@ -414,7 +417,7 @@ def test_update_and_erase_keep_a_hand_formatted_roster_valid(letter, tmp_path):
     form = tmp_path / "f.csv"
     form.write_text("Name,Title,Country\nDavid Alton,Lord Alton of Liverpool,\n"
                     "Human Rights Watch (HRW),,US\n", encoding="utf-8")
-    report = R.import_csv(letter, form, today=TODAY, update=True)
+    report = C.import_csv(letter, form, today=TODAY, update=True)
     assert [m.name for _, m, _ in report.updated] == ["David Alton", "Human Rights Watch (HRW)"]
     R.erase_signatory(letter, "Roberta Cohen")
     roster, problems = load_roster(path)
@@ -426,11 +429,11 @@ def test_update_and_erase_keep_a_hand_formatted_roster_valid(letter, tmp_path):
 
 
 def test_import_action_network_and_microsoft_forms(letter):
-    an = R.import_csv(letter, CSV / "action-network.csv", today=TODAY)
+    an = C.import_csv(letter, CSV / "action-network.csv", today=TODAY)
     assert [(c.signatory.name, c.signatory.title, c.signatory.signed_on) for c in an.new] == [
         ("Maria Garcia", "Human rights lawyer", TODAY), ("Omar Haddad", "Coordinator", TODAY)]
     assert "zip_code" in an.ignored
-    ms = R.import_csv(letter, CSV / "microsoft-forms.csv", today=TODAY)
+    ms = C.import_csv(letter, CSV / "microsoft-forms.csv", today=TODAY)
     assert [(c.signatory.name, c.email, c.signatory.signed_on) for c in ms.new] == [
         ("Sarah Connor", None, dt.date(2023, 9, 22)),
         ("Phuong Nguyen", "p.nguyen@example.edu", dt.date(2023, 9, 22))]
@@ -448,7 +451,7 @@ def test_import_dry_run_reports_and_writes_nothing(letter, tmp_path):
         '"Multi\nLine",robot,,2023-09-22\n'
         "Jane  Doe,individual,,2023-09-22\n", encoding="utf-8")
     before = roster_file(letter).read_bytes()
-    report = R.import_csv(letter, csv_path, dry_run=True, today=TODAY)
+    report = C.import_csv(letter, csv_path, dry_run=True, today=TODAY)
     assert [c.signatory.name for c in report.new] == ["Jane Doe"]
     assert [(c.line, m.how) for c, m in report.suspected] == [(3, "acronym")]
     assert [(c.line, m.name) for c, m in report.present] == [(4, "Roberta Cohen")]
@@ -462,7 +465,7 @@ def test_import_dry_run_reports_and_writes_nothing(letter, tmp_path):
     ]
     assert roster_file(letter).read_bytes() == before
     with pytest.raises(RosterError, match="nothing imported") as info:
-        R.import_csv(letter, csv_path, today=TODAY)
+        C.import_csv(letter, csv_path, today=TODAY)
     assert "mixed.csv:5: column 'Email'" in str(info.value)
     assert roster_file(letter).read_bytes() == before
 
@@ -472,18 +475,18 @@ def test_import_map_options_and_mapping_file(letter, tmp_path):
     csv_path.write_text("Signer,Group,When,Role\nJo Bloggs,Friends of X,21/09/2023,Chair\n",
                         encoding="utf-8")
     with pytest.raises(RosterError, match="no column holds the signatory's name"):
-        R.import_csv(letter, csv_path, today=TODAY)
+        C.import_csv(letter, csv_path, today=TODAY)
     with pytest.raises(RosterError, match="no column 'Nope'; the columns are: 'Signer'"):
-        R.import_csv(letter, csv_path, maps=["Nope=name"], today=TODAY)
+        C.import_csv(letter, csv_path, maps=["Nope=name"], today=TODAY)
     with pytest.raises(RosterError, match="'nome' is not a field"):
-        R.import_csv(letter, csv_path, maps=["Signer=nome"], today=TODAY)
-    report = R.import_csv(letter, csv_path, maps=["Signer=name", "When=signed_on"],
+        C.import_csv(letter, csv_path, maps=["Signer=nome"], today=TODAY)
+    report = C.import_csv(letter, csv_path, maps=["Signer=name", "When=signed_on"],
                           dry_run=True, today=TODAY)
     assert report.new[0].signatory.signed_on == dt.date(2023, 9, 21)  # 21 > 12: day first
     mapping = tmp_path / "map.yaml"
     mapping.write_text("Signer: name\nGroup: ignore\nWhen: signed_on\nRole: title\n"
                        "dayfirst: true\n", encoding="utf-8")
-    report = R.import_csv(letter, csv_path, maps=["map.yaml"], today=TODAY, cwd=tmp_path)
+    report = C.import_csv(letter, csv_path, maps=["map.yaml"], today=TODAY, cwd=tmp_path)
     s = report.new[0].signatory
     assert (s.name, s.title, s.signed_on) == ("Jo Bloggs", "Chair", dt.date(2023, 9, 21))
 
@@ -493,7 +496,7 @@ def test_import_reads_excel_encodings(letter, tmp_path, encoding):
     csv_path = tmp_path / "excel.csv"
     sep = "\t" if encoding == "utf-16" else ","
     csv_path.write_text(f"Name{sep}Email\nJosé Núñez{sep}jose@example.org\n", encoding=encoding)
-    report = R.import_csv(letter, csv_path, today=TODAY)
+    report = C.import_csv(letter, csv_path, today=TODAY)
     assert [c.signatory.name for c in report.new] == ["José Núñez"]
     assert report.mapping == {"Name": "name", "Email": "email"}
 
@@ -504,7 +507,7 @@ def test_import_refuses_another_encoding_naming_the_line(letter, tmp_path):
     before = roster_file(letter).read_bytes()
     with pytest.raises(RosterError, match=r"latin1.csv:3: byte 0xe9 is not UTF-8; export the "
                                           r"sheet as 'CSV UTF-8'"):
-        R.import_csv(letter, csv_path, today=TODAY)
+        C.import_csv(letter, csv_path, today=TODAY)
     assert roster_file(letter).read_bytes() == before
 
 
@@ -512,14 +515,14 @@ def test_import_row_cut_short_names_the_missing_column(letter, tmp_path):
     csv_path = tmp_path / "short.csv"
     csv_path.write_text("Name,Email,Country\nJane Doe,jane@example.org\n", encoding="utf-8")
     with pytest.raises(RosterError, match="short.csv:2: column 'Country': the row has 2 cells"):
-        R.import_csv(letter, csv_path, today=TODAY)
+        C.import_csv(letter, csv_path, today=TODAY)
 
 
 def test_import_dry_run_on_the_example(workspace):
     letter = workspace / "letters" / "china-forced-repatriation-2023.yaml"
     if not letter.exists():
         pytest.skip("the example letter is not in this checkout")
-    report = R.import_csv(letter, CSV / "google-forms.csv", dry_run=True, today=TODAY)
+    report = C.import_csv(letter, CSV / "google-forms.csv", dry_run=True, today=TODAY)
     assert [c.signatory.name for c, _ in report.present] == ["ACAT UK"]
 
 
@@ -545,14 +548,31 @@ def test_identity_keys_examples():
 def test_similar_pairs_finds_typos_at_either_end():
     keys = ["amnesty international", "human rights watch", "humen rights watch", "zeta",
             "amnesty internationl"]
-    found = R.similar_pairs(keys, [2, 4], 90, 6)
+    found = M.similar_pairs(keys, [2, 4], 90, 6)
     assert found[2][0] == 1 and found[4][0] == 0
 
 
 def test_numbered_names_are_not_suspected_duplicates_at_the_door():
     """'Local 12' and 'Local 13' are two signatories, as the validator also holds."""
-    from undersigned.roster.operations import NameIndex
+    from undersigned.roster.matching import NameIndex
 
     index = NameIndex(["Teachers Union Local 12"], lambda i: i + 1)
     assert index.similar("Teachers Union Local 13") == []
     assert index.similar("Teachers Union Locall 12")  # a typo is still caught
+
+
+def test_the_one_neighbour_scan_pairs_names_near_in_either_order():
+    keys = ["anna smith", "anna smyth", "bob jones", "zed annasmith", "carl smith"]
+    pairs = {tuple(sorted(p)) for p in M.neighbour_pairs(keys, 1)}
+    assert (0, 1) in pairs  # neighbours as written
+    assert (0, 4) in pairs  # "htims anna" and "htims lrac": neighbours reversed
+    around = set(M.neighbour_pairs(keys, 1, only=[2]))
+    assert around and all(2 in p for p in around)
+
+
+def test_validate_and_sign_share_the_scan_and_its_thresholds():
+    from undersigned.checks import validate
+
+    assert validate.neighbour_pairs is M.neighbour_pairs
+    assert (validate.FUZZY_THRESHOLD, validate.FUZZY_WINDOW) == (M.FUZZY_THRESHOLD,
+                                                                  M.FUZZY_WINDOW)

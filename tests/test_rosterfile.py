@@ -12,16 +12,16 @@ from hypothesis import strategies as st
 from undersigned.errors import RosterError
 from undersigned.fileio import write_atomic
 from undersigned.format.model import Signatory
-from undersigned.format.yamlio import parse_yaml, scan_canonical_roster
-from undersigned.roster import rosterfile
+from undersigned.format.rosterlayout import scan_canonical_roster, write_scalar
+from undersigned.format.yamlio import parse_yaml
+from undersigned.roster import rosterfile, writes
+from undersigned.roster.canonical import write_canonical_roster
 from undersigned.roster.rosterfile import (
     RosterText,
     format_entry,
-    format_scalar,
     insert_entries,
     set_top,
     update_entry,
-    write_canonical_roster,
 )
 
 ROSTER = """\
@@ -90,6 +90,14 @@ def added_lines(old: str, new: str) -> list[str]:
     ("Number #1", '"Number #1"'),
     ("- dash first", '"- dash first"'),
     ("true", '"true"'),
+    # YAML 1.1 readers (PyYAML, many editors and CI tools) take these for booleans, numbers
+    ("NO", '"NO"'),
+    ("Yes", '"Yes"'),
+    ("on", '"on"'),
+    ("y", '"y"'),
+    ("1:20", '"1:20"'),
+    (".inf", '".inf"'),
+    ("0x1F", '"0x1F"'),
     ("1984", '"1984"'),
     ("null", '"null"'),
     (" padded", '" padded"'),
@@ -101,8 +109,8 @@ def added_lines(old: str, new: str) -> list[str]:
     (False, "false"),
     (dt.date(2023, 9, 21), "2023-09-21"),
 ])
-def test_format_scalar_is_plain_only_when_safe(value, written):
-    assert format_scalar(value) == written
+def test_write_scalar_is_plain_only_when_safe(value, written):
+    assert write_scalar(value) == written
 
 
 def test_format_entry_is_the_documented_block():
@@ -123,7 +131,7 @@ def test_format_entry_is_the_documented_block():
 
 def test_a_lone_surrogate_is_refused():
     with pytest.raises(RosterError, match="surrogate"):
-        format_scalar("bad\ud800")
+        write_scalar("bad\ud800")
 
 
 text_st = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
@@ -313,7 +321,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 
     def broken(fd):
         raise OSError("disk full")
-    monkeypatch.setattr(rosterfile.os, "fsync", broken)
+    monkeypatch.setattr(writes.os, "fsync", broken)
     from undersigned.fileio import WriteError
 
     with pytest.raises(WriteError, match="r.yaml: cannot write the file: disk full"):
@@ -324,7 +332,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
 
 def test_lock_file_sits_beside_the_roster(tmp_path):
     roster = tmp_path / "signatories" / "x.yaml"
-    with rosterfile.locked(roster):
+    with writes.locked(roster):
         assert (tmp_path / "signatories" / ".x.lock").exists()
 
 
@@ -334,7 +342,7 @@ def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
     roster = tmp_path / "signatories" / "x.yaml"
 
     def free() -> bool:  # could another process take the lock right now?
-        fd = os.open(rosterfile.lock_path(roster), os.O_RDWR)
+        fd = os.open(writes.lock_path(roster), os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
@@ -343,7 +351,26 @@ def test_the_lock_is_exclusive_and_released_even_after_an_error(tmp_path):
         finally:
             os.close(fd)
 
-    with pytest.raises(RuntimeError), rosterfile.locked(roster):
+    with pytest.raises(RuntimeError), writes.locked(roster):
         assert not free()
         raise RuntimeError
     assert free()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+       | st.sampled_from(["NO", "Yes", "off", "Y", "~", "1:20", "0o17", "-.inf", "e5", "_",
+                          "2023-09-21x", "null", "Norway", "it's", "#1", "a: b"]))
+def test_what_write_scalar_writes_every_reader_reads_back(value):
+    """PyYAML (YAML 1.1), ruamel.yaml (1.2) and our line scanner read the written value back as
+    the same string. (An ISO date is written plain on purpose: in a roster it is a date.)"""
+    import yaml
+    from ruamel.yaml import YAML
+
+    from undersigned.format.rosterlayout import read_scalar
+
+    written = write_scalar(value)
+    text = f"as_of: 2023-09-21\nsignatories:\n  - name: {written}\n    kind: individual\n"
+    assert yaml.safe_load(text)["signatories"][0]["name"] == value
+    assert YAML(typ="safe", pure=True).load(text)["signatories"][0]["name"] == value
+    assert read_scalar(written) == value

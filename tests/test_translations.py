@@ -17,7 +17,7 @@ from lxml import etree
 from undersigned.cli import cli
 from undersigned.format import locales
 from undersigned.format.dates import format_date
-from undersigned.translations import unit_fingerprint, word_diff
+from undersigned.format.translations import unit_fingerprint, word_diff
 
 from .conftest import GOLDEN, REPO
 

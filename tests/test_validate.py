@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 
@@ -14,7 +13,7 @@ from undersigned import fileio
 from undersigned.checks.validate import RULES, UN_SYMBOL, check_letter_file
 from undersigned.cli import cli
 
-from .conftest import EXAMPLE_SLUG, FIXTURES, GOLDEN, REPO, TODAY
+from .conftest import EXAMPLE_SLUG, FIXTURES, REPO, TODAY
 
 LETTER = """\
 kind: letter
@@ -319,17 +318,10 @@ def run_every_rule(monkeypatch, fmt: str):
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_every_rule_golden(monkeypatch, fmt):
+def test_every_rule_golden(monkeypatch, golden, fmt):
     result = run_every_rule(monkeypatch, fmt)
     assert result.exit_code == 1, result.output
-    golden = GOLDEN / "validate" / FORMATS[fmt]
-    if os.environ.get("UNDERSIGNED_REGOLD") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(result.output, encoding="utf-8")
-    expected = golden.read_text(encoding="utf-8")
-    assert result.output == expected, (
-        f"validate --format {fmt} differs from {golden.name}; if the change is intended, "
-        "rerun with UNDERSIGNED_REGOLD=1 and review the diff")
+    golden(f"validate/{FORMATS[fmt]}", result.output)
 
 
 def test_every_rule_fixture_has_one_problem_of_each_rule(monkeypatch):

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 
 from undersigned import fileio
 from undersigned.errors import LoadError
+from undersigned.format.rosterlayout import scan_canonical_roster
 from undersigned.format.yamlio import (
     RawList,
     RawMap,
     decode,
     parse_yaml,
     read_text,
-    scan_canonical_roster,
 )
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, REPO

@@ -4,31 +4,50 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import json
+import os
 import sys
 
 import click
 
 from ._version import __version__
-from .errors import UndersignedError
+from .errors import NoWorkspaceError, UndersignedError
 from .problems import Problem, Severity
 from .textsafety import visible
 
 
 class Group(click.Group):
-    """Turns the library's one exception hierarchy into `Error: …` and exit 1, in one place."""
+    """Turns the library's one exception hierarchy into `Error: …` and exit 1 (2 when there is
+    no workspace: a usage error), in one place."""
 
     def invoke(self, ctx):
-        from .roster.rosterfile import NOTICES
+        from .roster.writes import NOTICES
 
         try:
             return super().invoke(ctx)
+        except NoWorkspaceError as e:  # the one "no workspace" error: a usage error, exit 2
+            name = ctx.invoked_subcommand
+            command = self.get_command(ctx, name) if name else None
+            where = click.Context(command, info_name=name, parent=ctx) if command else ctx
+            raise click.UsageError(visible(str(e)), where) from e
         except UndersignedError as e:
             raise click.ClickException(visible(str(e))) from e
         finally:
             for note in NOTICES:  # e.g. an interrupted write finished by this command
                 click.echo(f"Note: {visible(note)}", err=True)
             NOTICES.clear()
+
+    def resolve_command(self, ctx, args):
+        # The commands load lazily, so click cannot see them to suggest one: do it here, in
+        # the words click uses for a subcommand ("No such command 'valdate'. Did you mean …").
+        name = click.utils.make_str(args[0])
+        if (not ctx.resilient_parsing and not name.startswith("-")
+                and self.get_command(ctx, name) is None):
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            if close:
+                ctx.fail(f"No such command '{name}'. Did you mean '{close[0]}'?")
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx):
         from .commands import command_names
@@ -45,7 +64,8 @@ class Group(click.Group):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="undersigned")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Joint advocacy letters as YAML in git: validate, keep the roster, render.
 
     \b
@@ -53,6 +73,8 @@ def cli():
       undersigned validate
       undersigned render china-forced-repatriation-2023
     """
+    if ctx.color is None and os.environ.get("NO_COLOR"):
+        ctx.color = False  # https://no-color.org: no colour even on a terminal
 
 
 def today() -> dt.date:
@@ -93,8 +115,6 @@ def print_problems(problems: list[Problem], fmt: str) -> None:
 
 def main() -> None:
     """Entry point: a bug never shows a user a traceback unless they ask for it."""
-    import os
-
     try:
         cli(prog_name="undersigned", standalone_mode=True)
     except OSError as e:  # the machine said no (permissions, a full disk): not a bug

@@ -9,25 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import UndersignedError
-
-
-class WriteError(UndersignedError):
-    """Raised when a file cannot be written (permissions, a full disk, a read-only file
-    system); the old file, if any, is left as it was."""
-
-    def __init__(self, path: Path, error: OSError):
-        self.path = path
-        self.error = error
-        self.errno = error.errno
-        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            hint = "free some disk space and run the command again"
-        elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            hint = f"check that you may write to {path.parent} (its permissions) and retry"
-        else:
-            hint = "check the directory and retry"
-        super().__init__(f"{path}: cannot write the file: {error.strerror or error}; {hint}. "
-                         "The file was not changed.")
+from .errors import WriteError
 
 
 def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:

@@ -39,6 +39,42 @@ def _templates_readme() -> str:
     return text
 
 
+WORKFLOW = ".github/workflows/undersigned.yml"
+_NO_REQUIREMENT = "${{ vars.UNDERSIGNED_REQUIREMENT || '' }}"
+
+
+def install_requirement() -> str | None:
+    """The pip requirement that installs this copy of undersigned elsewhere (in CI), pinned:
+    `git+URL@COMMIT` when it was installed from a git URL, `undersigned==VERSION` when it came
+    from a package index; None when it was installed from a local directory or file, which
+    CI cannot reach (PEP 610's direct_url.json says which)."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("undersigned")
+    except metadata.PackageNotFoundError:
+        return None
+    raw = dist.read_text("direct_url.json")
+    if not raw:
+        return f"undersigned=={dist.version}"
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        return None
+    url, vcs = info.get("url", ""), info.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and url.startswith("https://"):
+        return f"git+{url}@{vcs['commit_id']}"
+    return None
+
+
+def _workflow(text: str, requirement: str | None) -> str:
+    """The CI workflow with the pip requirement of undersigned filled in, when known."""
+    if requirement is None or "'" in requirement or "\n" in requirement:
+        return text
+    return text.replace(_NO_REQUIREMENT,
+                        "${{ vars.UNDERSIGNED_REQUIREMENT || '" + requirement + "' }}", 1)
+
+
 def init_workspace(target: Path) -> list[Path]:
     """Create a workspace in `target` and return the files written, in order.
 
@@ -59,6 +95,7 @@ def init_workspace(target: Path) -> list[Path]:
         if path.is_file() and "__pycache__" not in path.parts:
             files[path.relative_to(SCAFFOLD).as_posix()] = path.read_text(encoding="utf-8")
     files["templates/README.md"] = _templates_readme()
+    files[WORKFLOW] = _workflow(files[WORKFLOW], install_requirement())
     for name, text in schema_files().items():
         files[f"schema/{name}"] = text
     written: list[Path] = []

@@ -1,11 +1,12 @@
-"""Finding the workspace, its letters and the roster that belongs to each letter."""
+"""Finding the workspace, its letters and the roster that belongs to each letter: the one
+place that turns what a user typed (paths, slugs, directories) into files."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from .errors import WorkspaceError
+from .errors import NoWorkspaceError, WorkspaceError
 
 
 def find_root(start: Path) -> Path | None:
@@ -15,6 +16,14 @@ def find_root(start: Path) -> Path | None:
         if (candidate / "letters").is_dir():
             return candidate
     return None
+
+
+def workspace_root(start: Path) -> Path:
+    """The workspace around `start`; NoWorkspaceError when there is none."""
+    root = find_root(start)
+    if root is None:
+        raise NoWorkspaceError()
+    return root
 
 
 def present(path: Path) -> bool:
@@ -40,6 +49,78 @@ def letter_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / "letters").glob("*.yaml") if present(p))
 
 
+def workspace_files(root: Path) -> list[Path]:
+    """Every letter and roster of the workspace (not the private contact files)."""
+    out: list[Path] = []
+    for folder in ("letters", "signatories"):
+        for path in sorted((root / folder).glob("*.yaml")):
+            # signatories/<slug>.private.yaml holds contacts, not a roster
+            if present(path) and "." not in path.name.removesuffix(".yaml"):
+                out.append(path)
+    return out
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    """The paths in order, each file once however it was named."""
+    seen: set[Path] = set()
+    unique = []
+    for path in paths:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a link that loops: the read says what is wrong
+            key = Path(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def letters_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
+    """The letters that paths, slugs, directories, roster or translation paths name, each once
+    (a letter, its roster and its translations name one letter); every letter of the
+    workspace when none is given."""
+    if not args:
+        return letter_files(workspace_root(cwd))
+    out: list[Path] = []
+    for arg in args:
+        path = (cwd / arg) if not Path(arg).is_absolute() else Path(arg)
+        if path.is_dir():
+            letters = path / "letters" if (path / "letters").is_dir() else path
+            out += letter_files(letters.parent) if letters.name == "letters" else sorted(
+                letters.glob("*.yaml"))
+        elif present(path) and path.parent.name == "signatories":
+            out.append(path.parent.parent / "letters" / path.name)
+        elif present(path) and path.parent.parent.name == "translations":
+            # translations/<slug>/<lang>.yaml is checked with its letter
+            out.append(path.parent.parent.parent / "letters" / f"{path.parent.name}.yaml")
+        else:
+            out.append(resolve_letter(arg, cwd))
+    return _unique(out)
+
+
+def files_named(args: tuple[str, ...] | list[str], cwd: Path) -> list[Path]:
+    """The letter and roster files that paths, directories or slugs name (a slug names the
+    letter and its roster), each once; the whole workspace when none is given."""
+    if not args:
+        return workspace_files(workspace_root(cwd))
+    out: list[Path] = []
+    for arg in args:
+        path = Path(arg) if Path(arg).is_absolute() else cwd / arg
+        if path.is_dir():
+            if (path / "letters").is_dir():
+                out += workspace_files(path)
+            else:
+                out += sorted(p for p in path.glob("*.yaml") if present(p))
+        elif present(path):
+            out.append(path)
+        else:
+            letter = resolve_letter(arg, cwd)
+            out.append(letter)
+            if present(roster_path(letter)):
+                out.append(roster_path(letter))
+    return _unique(out)
+
+
 def resolve_letter(arg: str, cwd: Path) -> Path:
     """A letter given as a path or as a slug of the workspace around `cwd`."""
     path = Path(arg)
@@ -50,7 +131,7 @@ def resolve_letter(arg: str, cwd: Path) -> Path:
     if "/" not in arg and not arg.endswith((".yaml", ".yml")):
         root = find_root(cwd)
         if root is None:
-            raise WorkspaceError(
+            raise NoWorkspaceError(
                 f"'{arg}' is not a file and there is no workspace here (no letters/ directory "
                 "in this directory or above); run inside a workspace or `undersigned init DIR`"
             )

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from undersigned.format.load import load_roster
 from undersigned.roster.operations import Paths, private_contacts
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 
-SLOW = os.environ.get("UNDERSIGNED_SLOW") == "1"
-ROUNDS = 5 if SLOW else 2
+ROUNDS = 5
 ADDS, WITHDRAWALS, FORMATS, IMPORTS, ERASURES = 8, 4, 4, 2, 2
 DEBUG = {**os.environ, "UNDERSIGNED_DEBUG": "1"}  # a failure shows its traceback
 
@@ -52,6 +53,7 @@ def scramble(path) -> None:
     path.write_text(roster_yaml(entries), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_concurrent_commands_lose_nothing(tmp_path):
     root = write_workspace(tmp_path / "ws", letter_yaml(), roster_yaml([
         signatory_yaml(f"Original Organisation {n:04d}") for n in range(1500)]))
@@ -123,7 +125,7 @@ def test_fmt_waits_for_a_roster_edit_in_progress(tmp_path):
     """`fmt` takes the roster's lock from reading to writing: a `sign` command that is
     editing the roster meanwhile keeps its entry (without the lock, fmt would write back the
     roster it read before the entry was added)."""
-    from undersigned.roster.rosterfile import locked
+    from undersigned.roster.writes import locked
 
     root = write_workspace(tmp_path / "ws", letter_yaml(), roster_yaml([
         signatory_yaml(f"Original Organisation {n:04d}") for n in range(50)]))

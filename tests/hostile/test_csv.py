@@ -86,6 +86,7 @@ def test_spreadsheet_safe_round_trips(cell):
 
 # --- huge and ragged files -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_100000_row_import_is_bounded_and_gives_a_valid_roster(hostile_root):
     write_workspace(hostile_root, letter_yaml(), roster_yaml([signatory_yaml("Amnesty")]))
     syllables = ["ka", "lo", "mi", "ne", "so", "ta", "ri", "vu", "pe", "da", "gi", "zo"]

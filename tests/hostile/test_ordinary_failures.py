@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from undersigned import fileio
 from undersigned.cli import cli
-from undersigned.roster import rosterfile
+from undersigned.roster import writes
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 
@@ -67,7 +67,7 @@ def test_a_read_only_directory(ws, monkeypatch):
 
 def test_a_lock_file_someone_else_owns(ws, monkeypatch):
     real = os.open
-    lock = str(rosterfile.lock_path(ws / "signatories" / f"{SLUG}.yaml"))
+    lock = str(writes.lock_path(ws / "signatories" / f"{SLUG}.yaml"))
     (ws / "signatories" / f".{SLUG}.lock").write_text("")
 
     def no_write(path, flags, *args):
@@ -75,7 +75,7 @@ def test_a_lock_file_someone_else_owns(ws, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", path)
         return real(path, flags, *args)
 
-    monkeypatch.setattr(rosterfile.os, "open", no_write)
+    monkeypatch.setattr(writes.os, "open", no_write)
     result = invoke(*ADD)  # flock needs no write access: the command works
     assert result.exit_code == 0, result.output
 
@@ -84,7 +84,7 @@ def test_a_lock_file_someone_else_owns(ws, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", path)
         return real(path, flags, *args)
 
-    monkeypatch.setattr(rosterfile.os, "open", no_access)
+    monkeypatch.setattr(writes.os, "open", no_access)
     assert_located_error(invoke("sign", "withdraw", SLUG, "Jane Doe"),
                          f".{SLUG}.lock: cannot open the roster's lock file")
 

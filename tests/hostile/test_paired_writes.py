@@ -10,7 +10,6 @@ write and says so."""
 from __future__ import annotations
 
 import errno
-import os
 import random
 import signal
 import subprocess
@@ -25,13 +24,12 @@ from click.testing import CliRunner
 from undersigned import fileio
 from undersigned.cli import cli
 from undersigned.format.load import load_roster
-from undersigned.roster import rosterfile
+from undersigned.roster import writes
 from undersigned.roster.operations import Paths, private_contacts
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
 
-SLOW = os.environ.get("UNDERSIGNED_SLOW") == "1"
-KILLS = 200 if SLOW else 40  # SIGKILLs in all, across the workers
+KILLS = 200  # SIGKILLs in all, across the workers (a slow test: UNDERSIGNED_SLOW=1)
 WORKERS = 4
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -92,9 +90,9 @@ class Worker:
             process.send_signal(signal.SIGKILL)
             self.kills += 1
         process.wait(timeout=60)
-        journal = rosterfile.journal_path(self.root / "signatories" / f"{SLUG}.yaml")
+        journal = writes.journal_path(self.root / "signatories" / f"{SLUG}.yaml")
         # what the next command does first, under the lock: finish an interrupted write
-        with rosterfile.locked(self.root / "signatories" / f"{SLUG}.yaml"):
+        with writes.locked(self.root / "signatories" / f"{SLUG}.yaml"):
             pass
         assert not journal.exists()
         consistent(self.root, self.emails)
@@ -108,10 +106,11 @@ class Worker:
         return killed
 
 
+@pytest.mark.slow
 def test_killed_sign_add_leaves_roster_and_contacts_consistent(tmp_path, capsys,
                                                                  monkeypatch):
     finished: list[str] = []
-    real = rosterfile.finish_interrupted_write
+    real = writes.finish_interrupted_write
 
     def counting(roster):
         note = real(roster)
@@ -119,7 +118,7 @@ def test_killed_sign_add_leaves_roster_and_contacts_consistent(tmp_path, capsys,
             finished.append(note)
         return note
 
-    monkeypatch.setattr(rosterfile, "finish_interrupted_write", counting)
+    monkeypatch.setattr(writes, "finish_interrupted_write", counting)
     workers = [Worker(tmp_path / f"ws{n}", seed=n) for n in range(WORKERS)]
 
     def work(worker: Worker) -> Worker:
@@ -210,10 +209,10 @@ def test_the_next_command_finishes_an_interrupted_write_and_says_so(small):
         "Jane Doe", "individual"), 1)
     new_private = "signatories:\n  - name: Jane Doe\n    email: jane@example.org\n"
     entries = [{"file": private.name, "mode": 0o600, "old": None,
-                "new": rosterfile._digest(new_private), "text": new_private},
-               {"file": roster.name, "mode": None, "old": rosterfile._digest(roster.read_bytes()),
-                "new": rosterfile._digest(new_roster), "text": new_roster}]
-    rosterfile.journal_path(roster).write_text(json.dumps({"journal": 1, "files": entries}))
+                "new": writes._digest(new_private), "text": new_private},
+               {"file": roster.name, "mode": None, "old": writes._digest(roster.read_bytes()),
+                "new": writes._digest(new_roster), "text": new_roster}]
+    writes.journal_path(roster).write_text(json.dumps({"journal": 1, "files": entries}))
     private.write_text(new_private)
     result = CliRunner().invoke(cli, ["sign", "add", SLUG, "--name", "John Roe", "--kind",
                                       "individual"])
@@ -222,4 +221,4 @@ def test_the_next_command_finishes_an_interrupted_write_and_says_so(small):
     names, contacts = state(small)
     assert {"Jane Doe", "John Roe"} <= names and contacts["Jane Doe"]["email"] == \
         "jane@example.org"
-    assert not rosterfile.journal_path(roster).exists()
+    assert not writes.journal_path(roster).exists()

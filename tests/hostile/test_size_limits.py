@@ -6,7 +6,6 @@ not in the fast canonical layout."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -92,7 +91,7 @@ def test_a_large_roster_in_flow_style_is_refused_by_every_parser(ws, monkeypatch
     assert roster.read_bytes() == before
 
 
-@pytest.mark.skipif(os.environ.get("UNDERSIGNED_SLOW") != "1", reason="UNDERSIGNED_SLOW=1")
+@pytest.mark.slow
 def test_sign_add_refuses_a_real_45_mb_flow_style_roster_quickly(ws):
     """The reported case, at full size: refused, not parsed (bounded by the test's timeout)."""
     roster = ws / ROSTER

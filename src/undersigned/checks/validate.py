@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..format import schema
 from ..format.dates import first_day, last_day
@@ -25,9 +24,11 @@ from ..format.model import (
     Source,
     TextPart,
 )
+from ..format.urls import url_problem
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..roster.collation import acronym_of, identity_keys, numbers_differ, sort_key
+from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, neighbour_pairs
 from ..textsafety import (
     describe,
     formula_like,
@@ -47,8 +48,6 @@ UN_SYMBOL = re.compile(
     r"[A-Z][A-Z0-9]*(?:\.[0-9]+)?"  # the organ: A, S, E, CAT, CEDAW, E/CN.4 …
     r"(?:/[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*(?:\((?:[0-9]{4}|[IVXLC]+)\))?)+\Z"  # /25/CRP.1
 )
-FUZZY_THRESHOLD = 90
-FUZZY_WINDOW = 6
 
 RULES = {
     # loader
@@ -184,7 +183,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
         ))
     translations = []
     if letter is not None:
-        from ..translations import check_translation, load_translations
+        from ..format.translations import check_translation, load_translations
 
         translations, tproblems = load_translations(letter, cwd)
         problems += tproblems
@@ -208,7 +207,7 @@ def check_endorsements(letter: Letter, roster: Roster, translations=()) -> list[
     endorsing = [s for s in roster.signatories if s.endorsed and s.status != "withdrawn"]
     if not endorsing:
         return []  # nothing to compare: the roster module need not even be imported
-    from ..roster.operations import current_fingerprints
+    from ..roster.fingerprint import current_fingerprints
 
     current = current_fingerprints(letter, translations)
     stale: dict[tuple[str | None, str], list[Signatory]] = {}
@@ -267,7 +266,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
         for part in note.parts:
             out += _check_markup(note, part)
             if isinstance(part, LinkPart):
-                if problem := _url_problem(part.link):
+                if problem := url_problem(part.link):
                     out.append(part.field_pos.get("link", part.pos).error(
                         "url-invalid", f"link in footnote '{note.key}' {problem}"))
                 if part.text:
@@ -314,7 +313,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
 
 def _check_citation_style(letter: Letter) -> list[Problem]:
     """Rules citation-style (the style cannot be loaded) and style-field-unprinted."""
-    from ..render.citations import CitationStyleError, style_for_letter, style_problems
+    from ..format.citations import CitationStyleError, style_for_letter, style_problems
 
     try:
         style = style_for_letter(letter)
@@ -385,7 +384,7 @@ def _check_inline(letter: Letter, text: str, pos: Pos, called: set[str] | None) 
             out.append(pos.error("note-undefined", f"[^{key}] calls a footnote that is not under "
                                  f"'footnotes:'{_suggest(key, letter.footnotes)}"))
     for href in links(text):
-        if problem := _url_problem(href):
+        if problem := url_problem(href):
             out.append(pos.error("url-invalid", f"link '{href}' {problem}"))
     for name in re.findall(r"(?<!\\)\{([a-z_]+(?::[a-z]+)?)\}", text):
         if name not in FIELDS:
@@ -414,18 +413,6 @@ def check_translated_text(letter: Letter, translation) -> list[Problem]:
     return out
 
 
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "is not a well-formed URL"
-    if parts.scheme not in ("http", "https"):
-        return "must start with https:// (or http://)"
-    if not parts.netloc or " " in url or "." not in parts.netloc.split(":")[0]:
-        return "has no valid host name; copy the address from the browser"
-    return None
-
-
 def _check_source(source, today: dt.date) -> list[Problem]:
     out: list[Problem] = []
     where = f"source '{source.key}'"
@@ -437,7 +424,7 @@ def _check_source(source, today: dt.date) -> list[Problem]:
                 f"{where} ({source.type}) needs " + " or ".join(f"'{o}:'" for o in options)))
     for name in ("URL", "archived_url"):
         url = getattr(source, name)
-        if url and (problem := _url_problem(url)):
+        if url and (problem := url_problem(url)):
             out.append(source.field_pos[name].error("url-invalid", f"{name} of {where} {problem}"))
     if source.type == "un-document" and source.number and not UN_SYMBOL.match(source.number):
         out.append(source.field_pos["number"].error(
@@ -557,25 +544,19 @@ def _check_duplicates(signatories: list[Signatory], fuzzy: bool = True) -> list[
     # which finds typos anywhere in a name without comparing all pairs.
     reported: set[tuple[int, int]] = set()
     out += _check_lookalikes(live, keys, reported)
-    orders = (
-        sorted(range(len(live)), key=lambda i: keys[i]),
-        sorted(range(len(live)), key=lambda i: keys[i][::-1]),
-    )
-    for order in orders:
-        for pos, i in enumerate(order):
-            for j in order[pos + 1: pos + 1 + FUZZY_WINDOW]:
-                a, b = (i, j) if i < j else (j, i)
-                if keys[a] == keys[b] or (a, b) in reported:
-                    continue
-                if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
-                        not numbers_differ(keys[a], keys[b]):
-                    reported.add((a, b))
-                    first, second = live[a], live[b]
-                    out.append(second.pos.warning(
-                        "roster-near-duplicate",
-                        f"'{second.name}' looks like '{first.name}' (line {first.pos.line}); "
-                        "if they are the same signatory, delete one",
-                    ))
+    for i, j in neighbour_pairs(keys, FUZZY_WINDOW):
+        a, b = (i, j) if i < j else (j, i)
+        if keys[a] == keys[b] or (a, b) in reported:
+            continue
+        if fuzz.ratio(keys[a], keys[b], score_cutoff=FUZZY_THRESHOLD) and \
+                not numbers_differ(keys[a], keys[b]):
+            reported.add((a, b))
+            first, second = live[a], live[b]
+            out.append(second.pos.warning(
+                "roster-near-duplicate",
+                f"'{second.name}' looks like '{first.name}' (line {first.pos.line}); "
+                "if they are the same signatory, delete one",
+            ))
     return out
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..review.diff import diff_revisions, format_json, format_markdown, format_text
+from ..errors import NoWorkspaceError
+from ..review.diffreport import format_json, format_markdown, format_text
+from ..review.difftexts import diff_revisions
 from ..review.gitio import NotARepositoryError, Repository
 from ..textsafety import visible_tree
 from ..workspace import find_root
@@ -88,9 +90,7 @@ def diff(args, fmt):
         repo = Repository(root or cwd)
     except NotARepositoryError:
         if root is None:
-            raise click.UsageError("no workspace here (no letters/ directory in this directory "
-                                   "or above); run inside a workspace or `undersigned init DIR`"
-                                   ) from None
+            raise NoWorkspaceError() from None
         raise
     root = repo.root
     revisions, slugs, unknown = split_arguments(args, repo, root, cwd)

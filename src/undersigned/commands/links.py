@@ -14,8 +14,7 @@ from ..errors import InvalidLetterError
 from ..format.load import load_letter
 from ..problems import Severity
 from ..sources.links import CACHE_FILE, DEAD, VERDICTS, check_urls, letter_links, link_problems
-from ..workspace import display_path, find_root
-from .validate import collect_letters
+from ..workspace import display_path, find_root, letters_named
 
 
 class _Progress:
@@ -65,7 +64,7 @@ def links(letters, refresh, max_age, timeout, fmt, allow_private):
       undersigned links hk-consulate-defector-2016 --format json
     """
     cwd = Path.cwd()
-    paths = collect_letters(letters, cwd)
+    paths = letters_named(letters, cwd)
     found = []
     for path in paths:
         letter, problems = load_letter(path, display_path(path, cwd))

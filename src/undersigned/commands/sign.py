@@ -13,6 +13,7 @@ import click
 from .. import cli as _cli
 from ..format.model import Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
+from ..roster import csvimport as _csv
 from ..roster import operations as _roster
 from ..textsafety import json_safe, no_control, spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
@@ -108,7 +109,7 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, lang, unn
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "maps", multiple=True, metavar="SPEC",
               help="'Column=field' (repeatable), or a mapping file of 'Column: field' lines. "
-              "Fields: " + ", ".join(_roster.TARGETS) + ".")
+              "Fields: " + ", ".join(_csv.TARGETS) + ".")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @click.option("--force", is_flag=True, help="Import suspected duplicates too.")
 @click.option("--update", is_flag=True,
@@ -119,7 +120,7 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, lang, unn
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid rows and list the invalid ones with their line and "
                    "reason (exit status 1, so scripts notice).")
-@click.option("--dates", type=click.Choice(_roster.DATE_ORDERS),
+@click.option("--dates", type=click.Choice(_csv.DATE_ORDERS),
               help="How to read dates such as 03/04/2024: dmy (day first) or mdy (month "
                    "first). Without it each date column is read as its unambiguous rows say; "
                    "a column that does not say is refused.")
@@ -160,11 +161,11 @@ def import_(letter, file, maps, dry_run, force, update, check_deliverability, sk
             bar.update(n - done[0])
             done[0] = n
     try:
-        report = _roster.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
-                                    today=_cli.today(), cwd=Path.cwd(),
-                                    check_deliverability=check_deliverability,
-                                    progress=progress, update=update,
-                                    skip_invalid=skip_invalid, dates=dates)
+        report = _csv.import_csv(path, csv_path, maps=maps, dry_run=dry_run, force=force,
+                                 today=_cli.today(), cwd=Path.cwd(),
+                                 check_deliverability=check_deliverability,
+                                 progress=progress, update=update,
+                                 skip_invalid=skip_invalid, dates=dates)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -9,32 +9,7 @@ import click
 from .. import cli as _cli
 from ..checks.validate import check_letter_file
 from ..problems import Severity, has_errors
-from ..workspace import find_root, letter_files, present, resolve_letter
-
-
-def collect_letters(paths: tuple[str, ...], cwd: Path) -> list[Path]:
-    """Letters named by paths, slugs or directories; all of the workspace's when none."""
-    if not paths:
-        root = find_root(cwd)
-        if root is None:
-            raise click.UsageError("no workspace here (no letters/ directory in this directory "
-                                   "or above); give a letter path or run `undersigned init DIR`")
-        return letter_files(root)
-    out: list[Path] = []
-    for arg in paths:
-        path = (cwd / arg) if not Path(arg).is_absolute() else Path(arg)
-        if path.is_dir():
-            letters = path / "letters" if (path / "letters").is_dir() else path
-            out += letter_files(letters.parent) if letters.name == "letters" else sorted(
-                letters.glob("*.yaml"))
-        elif present(path) and path.parent.name == "signatories":
-            out.append(path.parent.parent / "letters" / path.name)
-        elif path.is_file() and path.parent.parent.name == "translations":
-            # translations/<slug>/<lang>.yaml is checked with its letter
-            out.append(path.parent.parent.parent / "letters" / f"{path.parent.name}.yaml")
-        else:
-            out.append(resolve_letter(arg, cwd))
-    return out
+from ..workspace import letters_named
 
 
 @click.command()
@@ -54,7 +29,7 @@ def validate(paths, fmt, strict):
     """
     cwd = Path.cwd()
     problems = []
-    letters = collect_letters(paths, cwd)
+    letters = letters_named(paths, cwd)
     for path in letters:
         problems += check_letter_file(path, cwd, _cli.today())[2]
     _cli.print_problems(problems, fmt)

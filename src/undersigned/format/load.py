@@ -27,13 +27,13 @@ from .model import (
     Source,
     TextPart,
 )
+from .rosterlayout import scan_canonical_roster
 from .yamlio import (
     MAX_SLOW_BYTES,
     RawList,
     RawMap,
     parse_yaml,
     read_text,
-    scan_canonical_roster,
 )
 
 BLOCK_KEYS = ("paragraph", "heading", "quote", "list")
@@ -381,20 +381,26 @@ def load_roster(path: Path, display: str | None = None) -> tuple[Roster | None, 
 
 def _load_roster(path: Path, display: str) -> tuple[Roster | None, list[Problem]]:
     try:
-        text = read_text(path, display)
-        raw = scan_canonical_roster(text, display)
-        if raw is None:
-            if len(text) > MAX_SLOW_BYTES:
-                raise LoadError([Pos(display, 1, 1).error(
-                    "yaml-too-large",
-                    f"this roster is {len(text) // (1024 * 1024)} MB and not in the canonical "
-                    "layout, which only smaller files may leave; see 'Why the roster looks "
-                    "like this' in docs/format.md",
-                )])
-            raw = parse_yaml(text, display)
+        raw = parse_roster_text(read_text(path, display), display)
     except LoadError as e:
         return None, e.problems
     return build_roster(raw, path, display)
+
+
+def parse_roster_text(text: str, display: str):
+    """A roster's text as raw nodes: the canonical layout's line scanner, else the YAML parser
+    (which is slow, so a file beyond MAX_SLOW_BYTES must be in the canonical layout)."""
+    raw = scan_canonical_roster(text, display)
+    if raw is None:
+        if len(text) > MAX_SLOW_BYTES:
+            raise LoadError([Pos(display, 1, 1).error(
+                "yaml-too-large",
+                f"this roster is {len(text) // (1024 * 1024)} MB and not in the canonical "
+                "layout, which only smaller files may leave; see 'Why the roster looks "
+                "like this' in docs/format.md",
+            )])
+        raw = parse_yaml(text, display)
+    return raw
 
 
 def build_roster(raw, path: Path, display: str) -> tuple[Roster | None, list[Problem]]:

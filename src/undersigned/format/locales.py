@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
-from ..errors import UndersignedError
+from ..errors import LanguageError
 
 #: right-to-left scripts' languages (CLDR says the same; kept here so the check is cheap and
 #: works without loading locale data)
@@ -31,10 +31,6 @@ HEBREW_FONTS = ("Noto Serif Hebrew", "Noto Sans Hebrew", "David", "Times New Rom
 _TOKEN = re.compile(r"YYYY|YY|MMMM|MMM|MM|M|DD|D")
 _CLDR = {"YYYY": "y", "YY": "yy", "MMMM": "MMMM", "MMM": "MMM", "MM": "MM", "M": "M",
          "DD": "dd", "D": "d"}
-
-
-class LanguageError(UndersignedError):
-    """Raised when a language tag names no locale that CLDR knows."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..errors import UndersignedError
+from ..errors import DocxError
 from ..format.inline import Span, Text
 from ..format.locales import font_stack
 from ..format.model import Party
@@ -52,10 +52,6 @@ LINK_SCHEMES = ("http://", "https://")
 _PARSER = etree.XMLParser(huge_tree=True)  # a 50,000-signatory body is one large text
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
-
-
-class DocxError(UndersignedError):
-    """Raised when the reference document cannot be read as a Word document."""
 
 
 def clean(text: str | None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import TemplateError, UndersignedError
+from ..errors import PdfUnavailableError, TemplateError
 from ..format.inline import Span, Text
 from ..format.locales import is_english
 from .env import make_environment, render_template
@@ -16,10 +16,6 @@ from .prepare import NoteCall, Prepared
 
 LINK_SCHEMES = ("http://", "https://")
 _SPACE = re.compile(r"\s+")
-
-
-class PdfUnavailableError(UndersignedError):
-    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
 
 
 def safe_href(href: str | None) -> str | None:
@@ -73,13 +69,18 @@ class _InlineHTML:
         number = call.number
         link = f'<a href="#fn-{number}" role="doc-noteref">{number}</a>'
         if in_note or number in self.called or number not in self.notes:
-            return f'<sup class="fn-ref fn-again">{link}</sup>'
+            return f'{_JOIN}<sup class="fn-ref fn-again">{link}</sup>'
         self.called.add(number)
         # Newlines inside a footnote element become hard breaks in WeasyPrint: collapse them.
         text = "".join(self._nodes(self.notes[number].nodes, in_note=True, collapse=True))
-        return (f'<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
+        return (f'{_JOIN}<sup class="fn-ref"><a href="#fn-{number}" id="fnref-{number}" '
                 f'role="doc-noteref">{number}</a></sup>'
                 f'<span class="fn" data-n="{number}" aria-hidden="true">{text}</span>')
+
+
+# WORD JOINER before a call: a line never breaks between a word and its call mark (WeasyPrint
+# would otherwise set a call that ends a full line alone at the start of the next).
+_JOIN = "&#x2060;"
 
 
 def _split_calls(nodes: list) -> tuple[list, list[NoteCall]]:

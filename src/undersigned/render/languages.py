@@ -14,7 +14,7 @@ from ..errors import WorkspaceError
 from ..format.inline import Span
 from ..format.locales import collation_key, direction, localized
 from ..format.model import Letter, Roster
-from ..translations import Translation, translated_letter
+from ..format.translations import Translation, translated_letter
 from .prepare import Note, NoteCall, Prepared, RSection, prepare
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..format.citations import CitationStyle, NoteContext, format_notes, style_for_letter
 from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
 from ..format.locales import format_count
 from ..format.model import Letter, Party, Roster
 from ..roster.collation import fold, sort_key
 from ..textsafety import one_line, scrub_tree
-from .citations import CitationStyle, NoteContext, format_notes, style_for_letter
 
 OTHER_COUNTRIES = "Other"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import LoadError, UndersignedError
+from ..errors import FormatError, LoadError
 from ..format import schema
+from ..format.rosterlayout import plainly_laid_out, quote, unsafe_char
 from ..format.yamlio import decode, parse_yaml, resolve_plain
 from ..gcpause import paused_gc
 
@@ -24,11 +24,6 @@ BLOCK_ORDER = ("id", "paragraph", "heading", "quote", "list", "ordered")
 SIGNATURES_ORDER = ("heading", "note", "sections", "group_by")
 AUTHOR_ORDER = ("name", "affiliation")
 ROSTER_ORDER = ("as_of", "signatories")
-
-
-class FormatError(UndersignedError):
-    """Raised when a file cannot be put in the canonical layout without changing its meaning
-    or losing a comment; nothing is written."""
 
 
 def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -63,34 +58,8 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
 
 # --- scalars ------------------------------------------------------------------------------------
 
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-# Plain words that some YAML reader (1.1 or 1.2) would not read as text: keep them quoted.
-_TYPED = re.compile(
-    r"(?:y|n|yes|no|on|off|true|false|null|~|<<|=)"
-    r"|[-+]?\.(?:inf|nan)"
-    r"|[-+]?0[xob][0-9a-f_]+"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-    r"|[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:e[-+]?[0-9]+)?",
-    re.IGNORECASE,
-)
-
-
-def _unsafe(c: str) -> bool:
-    """Characters that cannot stand unescaped in a YAML scalar."""
-    return unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufeff\ufffe\uffff"
-
-
-def plain_ok(s: str) -> bool:
-    """True when `s` can be written unquoted and reads back as the same text everywhere."""
-    if not s or s != s.strip() or s[0] in _INDICATORS or s.startswith("..."):
-        return False
-    if ": " in s or " #" in s or s.endswith(":") or any(_unsafe(c) for c in s):
-        return False
-    return isinstance(resolve_plain(s), str) and not _TYPED.fullmatch(s)
-
-
 def _literal_ok(s: str) -> bool:
-    if "\t" in s or any(_unsafe(c) for c in s if c != "\n"):
+    if "\t" in s or any(unsafe_char(c) for c in s if c != "\n"):
         return False
     content = s.rstrip("\n")
     if not content.strip() or s.endswith("\n\n"):
@@ -98,35 +67,6 @@ def _literal_ok(s: str) -> bool:
     lines = content.split("\n")
     first = next(line for line in lines if line)
     return not first.startswith(" ") and not any(line.endswith(" ") for line in lines)
-
-
-def _double_quoted(s: str) -> str:
-    out = []
-    for c in s:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif _unsafe(c) or (not c.isprintable() and c != " "):
-            code = ord(c)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def quote(s: str) -> str:
-    """A one-line YAML scalar for `s`: plain if possible, else quoted with the fewest escapes."""
-    if plain_ok(s):
-        return s
-    if not any(_unsafe(c) for c in s) and "\t" not in s:
-        if '"' not in s and "\\" not in s:
-            return f'"{s}"'
-        return "'" + s.replace("'", "''") + "'"
-    return _double_quoted(s)
 
 
 # --- the parsed document --------------------------------------------------------------------------
@@ -558,7 +498,7 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
     canonical = _roster_writer()
     if canonical is not None:
         out = canonical(text, display)
-        if out != text and not _plainly_laid_out(text):
+        if out != text and not plainly_laid_out(text):
             # a hand-formatted roster takes the writer's slower path: prove it kept everything
             # (cheap next to reading such a file at all)
             _check_same(parse_document(text, display), out, display, "roster")
@@ -571,22 +511,10 @@ def format_roster_text(text: str, display: str = "<roster>") -> str:
     return out
 
 
-# A line outside the canonical roster layout: not blank, not a comment, and not a top-level
-# key, an entry's first line or a field whose value (if any) stays on its line.
-_NOT_CANONICAL_LINE = re.compile(
-    r"^(?!$| *#|(?:  - |    )?[A-Za-z_][\w-]*:(?:$|[ \t]*#|[ \t]+[^|>\[{&*!\s#]))", re.M)
-
-
-def _plainly_laid_out(text: str) -> bool:
-    """True when every line is in the roster's canonical one-line-per-field layout (a quick
-    look: the loader decides exactly, this only picks which files to double-check)."""
-    return not _NOT_CANONICAL_LINE.search(text)
-
-
 def _roster_writer():
-    """rosterfile.write_canonical_roster (the roster issue's fast writer), when present."""
+    """roster.canonical.write_canonical_roster (the roster's fast writer), when present."""
     try:
-        from ..roster.rosterfile import write_canonical_roster
+        from ..roster.canonical import write_canonical_roster
     except ImportError:
         return None
     return write_canonical_roster
@@ -663,3 +591,23 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     with paused_gc():  # a roster is tens of thousands of entries; see gcpause
         after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
     return Formatted(path, before, after)
+
+
+def reformat(path: Path, display: str | None = None, write: bool = True) -> Formatted:
+    """Format a file and, when `write` and its text changes, write it back atomically.
+
+    A roster is formatted under its lock, from reading to writing: `sign` commands edit
+    rosters under it, and an entry they add meanwhile would otherwise be lost.
+    """
+    import contextlib
+
+    from ..fileio import write_atomic
+    from ..roster.writes import locked
+
+    lock = (locked(path.with_name(path.name.replace(".private.yaml", ".yaml")))
+            if write and path.parent.name == "signatories" else contextlib.nullcontext())
+    with lock:
+        result = format_file(path, display)
+        if write and result.changed:
+            write_atomic(path, result.after)
+    return result

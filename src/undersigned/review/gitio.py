@@ -7,22 +7,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UndersignedError
+from ..errors import GitError, NotARepositoryError, UnknownRevisionError
 
 WORKING_TREE = "working tree"
 WATCHED = ("letters", "signatories", "translations")
-
-
-class GitError(UndersignedError):
-    """Raised when git is missing or a git command fails for a reason we cannot name better."""
-
-
-class NotARepositoryError(GitError):
-    """Raised when the workspace is not inside a git repository, so there are no revisions."""
-
-
-class UnknownRevisionError(GitError):
-    """Raised when a revision (branch, tag, commit, `A...B`) does not name a commit here."""
 
 
 @dataclass(frozen=True)

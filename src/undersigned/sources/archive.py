@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..errors import UndersignedError
+from ..errors import SnapshotError
 from ..fileio import write_atomic
 from ..format.model import Letter, Source
 
@@ -21,10 +21,6 @@ FETCH_TIMEOUT = 30.0
 SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 # The order of the metadata lines at the top of a snapshot file.
 META_KEYS = ("source", "url", "retrieved", "sha256", "content_type", "snapshot", "note")
-
-
-class SnapshotError(UndersignedError):
-    """Raised when a source's text cannot be fetched, read or extracted; says what to do."""
 
 
 @dataclass

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from .. import __version__
 from ..fileio import write_atomic
@@ -96,13 +95,27 @@ def letter_links(letter: Letter) -> list[Link]:
             if link.url.strip().lower().startswith(("http://", "https://"))]
 
 
-def _netloc(url: str) -> str:
-    """The host part of an address, or the address itself when it cannot be split (a
-    malformed address is still checked, and reported as not valid)."""
+def _scheme(url: str) -> str:
+    """The URL's scheme as the HTTP client reads it ('' when it cannot read the URL)."""
+    import httpx
+
     try:
-        return urlsplit(url).netloc.lower()
-    except ValueError:
+        return httpx.URL(url).scheme
+    except (httpx.InvalidURL, TypeError):
+        return ""
+
+
+def _host_key(url: str) -> str:
+    """Host and port as the HTTP client connects to them (IDNA-encoded), one queue each; the
+    address itself when the client cannot read it (it is still checked, and reported as not
+    valid)."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
         return url
+    return f"{parsed.raw_host.decode('ascii', 'replace')}:{parsed.port or ''}"
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -206,7 +219,7 @@ async def _check_all(urls: list[str], opts: Options, progress) -> list[LinkResul
 
         async def one(url: str) -> LinkResult:
             nonlocal done
-            host = per_host.setdefault(_netloc(url), asyncio.Semaphore(PER_HOST))
+            host = per_host.setdefault(_host_key(url), asyncio.Semaphore(PER_HOST))
             async with overall, host:
                 try:  # --timeout bounds the whole check of an address, retries included
                     result = await asyncio.wait_for(_check_one(client, url, opts), opts.timeout)
@@ -285,12 +298,11 @@ async def _check_one(client, url: str, opts: Options) -> LinkResult:
     if new_url and new_url != url:
         return LinkResult(url, MOVED, status, new_url, f"moved permanently to {new_url}",
                           reached=True)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    scheme = _scheme(url)
+    if not scheme:
         return LinkResult(url, DEAD, detail="not a valid address", reached=True)
-    if parts.scheme == "http":
-        secure = urlunsplit(("https", *parts[1:]))
+    if scheme == "http":
+        secure = "https" + url.strip()[len("http"):]
         got, _ = await _request(client, "HEAD", secure,
                                 Options(opts.timeout, 0, 0, opts.concurrency, opts.transport,
                                         opts.allow_private))

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UndersignedError
-from ..format.dates import MONTHS, PartialDate, format_date, month_pattern
-from ..format.inline import Span, Text, parse_inline
-from ..format.model import Author, Citation, LinkPart, Source, TextPart
+from ..errors import CitationStyleError
 from ..problems import Pos, Problem
+from .dates import MONTHS, PartialDate, format_date, month_pattern
+from .inline import Span, Text, parse_inline
+from .model import Author, Citation, LinkPart, Source, TextPart
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "citation_styles"
 BUILTIN_STYLES = ("house", "bluebook", "oscola")
@@ -45,14 +45,6 @@ PRINTS = {"link": ("URL", "link_text")}
 SETTINGS = ("extends", "description", "quotes", "nested_quotes", "punctuation_inside_quotes",
             "delimiter", "between_citations", "note_end", "stop_after_url",
             "lowercase_after_prefix", "dates", "months", "later", "immediate", "link", "types")
-
-
-class CitationStyleError(UndersignedError):
-    """Raised when a citation style cannot be found or its file is not a valid style."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 # --- templates ---------------------------------------------------------------------------------

@@ -19,13 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import LoadError, UndersignedError
-from .format.inline import note_refs
-from .format.load import BLOCK_KEYS, Reader
-from .format.locales import known_language
-from .format.model import Block, Footnote, Letter, Section, SignatureStyle, TextPart
-from .format.yamlio import RawList, RawMap, parse_yaml, read_text
-from .problems import Pos, Problem
+from ..errors import LoadError, TranslationError
+from ..problems import Pos, Problem
+from .inline import note_refs
+from .load import BLOCK_KEYS, Reader
+from .locales import known_language
+from .model import Block, Footnote, Letter, Section, SignatureStyle, TextPart
+from .yamlio import RawList, RawMap, parse_yaml, read_text
 
 TRANSLATIONS_DIR = "translations"
 HEADER = "# yaml-language-server: $schema=../../schema/translation.schema.json\n"
@@ -45,10 +45,6 @@ def K(*parts) -> str:  # noqa: N802 - short: it is read in every place a key is 
 
 def parts_of(key: str) -> list[str]:
     return key.split(SEP)
-
-
-class TranslationError(UndersignedError):
-    """Raised when a translation cannot be made or updated (unknown language, unreadable file)."""
 
 
 # --- where translations live ------------------------------------------------------------------
@@ -488,7 +484,7 @@ def word_diff(old: str, new: str, context: int = 6) -> str:
 
 def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
     """`translation-stale`, `translation-missing` and `translation-notes` of one translation."""
-    from .format.locales import base_language
+    from .locales import base_language
 
     named, body = align(letter, tr)
     src_lang = base_language(letter.lang) or letter.lang
@@ -531,7 +527,7 @@ def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
 def _yaml(value: str) -> str:
     """A fingerprint as it must be written in YAML: quoted when it would read as a number
     (`123e45678901` is a float to YAML)."""
-    from .review.fmt import quote
+    from .rosterlayout import quote
 
     return quote(value)
 
@@ -612,7 +608,7 @@ def translated_letter(letter: Letter, tr: Translation) -> Letter:
 def load_translations(letter: Letter, cwd: Path | None = None
                       ) -> tuple[list[Translation], list[Problem]]:
     """Every translation of a letter, and the problems of loading and checking them."""
-    from .workspace import display_path
+    from ..workspace import display_path
 
     out, problems = [], []
     for path in translation_files(letter.path):
@@ -709,7 +705,7 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False,
     (comments included); units whose source is gone are removed. Running it twice changes
     nothing the second time.
     """
-    from .fileio import write_atomic
+    from ..fileio import write_atomic
 
     check_lang_tag(lang)
     lang = spelled_tag(letter.path, lang)
@@ -722,7 +718,7 @@ def update_translation(letter: Letter, lang: str, *, dry_run: bool = False,
         tr = Translation(lang, path, str(path))
         old_text = ""
     else:
-        from .workspace import display_path
+        from ..workspace import display_path
 
         display = display_path(path, cwd) if cwd else str(path)
         tr, problems = load_translation(path, letter.lang, display)
@@ -755,7 +751,7 @@ def _in_order(keys: list[str]) -> list[str]:
 
 class _Writer:
     def __init__(self, letter: Letter, tr: Translation, result: UpdateResult):
-        from .review.fmt import quote
+        from .rosterlayout import quote
 
         self.letter, self.tr, self.result, self.quote = letter, tr, result, quote
         self.lines = tr.text.splitlines()
