@@ -88,14 +88,14 @@ def test_session_pushes_nothing_when_a_save_changes_nothing(workspace):
 def test_session_reuses_the_checked_roster_until_its_file_changes(workspace):
     session = PreviewSession(letter_of(workspace), workspace, TODAY)
     session.refresh()
-    roster_before = session._rosters._value[0]
+    roster_before = session._rosters.roster
     edit(letter_of(workspace), THANKS, "  - Thank you again.\n")
     session.refresh()
-    assert session._rosters._value[0] is roster_before  # the letter changed, not the roster
+    assert session._rosters.roster is roster_before  # the letter changed, not the roster
     roster = workspace / "signatories" / f"{EXAMPLE_SLUG}.yaml"
     roster.write_text(roster.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     session.refresh()
-    assert session._rosters._value[0] is not roster_before
+    assert session._rosters.roster is not roster_before
 
 
 def test_a_template_error_is_shown_not_raised(workspace):

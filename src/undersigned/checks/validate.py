@@ -9,7 +9,7 @@ from pathlib import Path
 from ..format import schema
 from ..format.dates import first_day, last_day
 from ..format.inline import FIELDS, links, note_refs
-from ..format.load import load_letter, load_roster
+from ..format.load import load_letter
 from ..format.model import (
     Block,
     Citation,
@@ -28,17 +28,17 @@ from ..format.urls import url_problem
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..roster.collation import acronym_of, identity_keys, numbers_differ, sort_key
-from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, neighbour_pairs
+from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, look_keys, neighbour_pairs
 from ..textsafety import (
     describe,
     formula_like,
     mixed_script,
-    skeleton,
     suspicious_characters,
     unprintable_name,
     visible,
 )
 from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
+from .rosters import RosterLoader, load_checked_roster
 
 _FORMULA_START = frozenset("=+-@ \uff1d\uff0b\uff0d\uff20")
 
@@ -118,50 +118,20 @@ RULES = {
 
 
 def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
-                      warnings: bool = True, rosters: RosterCache | None = None
+                      warnings: bool = True, rosters: RosterLoader | None = None
                       ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     """Load a letter and its roster and run every rule; returns the models and all problems.
 
     `warnings=False` skips the roster checks that can only warn (near duplicates, order,
     suspicious text) — what `render` needs, since only errors stop it — which is most of
-    the time on a roster of tens of thousands. `rosters` keeps a checked roster from one call
-    to the next while its file is unchanged (the live preview re-checks after every save).
+    the time on a roster of tens of thousands. `rosters` loads and checks the roster (see
+    `checks.rosters`: the live preview's keeps it while its file is unchanged).
     """
     with paused_gc():
         return _check_letter_file(path, cwd, today or dt.date.today(), warnings, rosters)
 
 
-class RosterCache:
-    """A roster loaded and checked once, re-used while its file's bytes stay the same."""
-
-    def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._value: tuple[Roster | None, list[Problem]] = (None, [])
-
-    def get(self, path: Path, display: str, today: dt.date, warnings: bool
-            ) -> tuple[Roster | None, list[Problem]]:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None  # the loader reports it, located
-        key = (path, display, today, warnings, data)
-        if data is None or key != self._key:
-            self._value = _load_checked_roster(path, display, today, warnings)
-            self._key = key if data is not None else None
-        roster, problems = self._value
-        return roster, list(problems)
-
-
-def _load_checked_roster(path: Path, display: str, today: dt.date, warnings: bool
-                         ) -> tuple[Roster | None, list[Problem]]:
-    roster, problems = load_roster(path, display)
-    if roster is not None:
-        problems += check_roster(roster, today, warnings)
-    return roster, problems
-
-
-def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
-                       rosters: RosterCache | None = None
+def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool, rosters=None
                        ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     if reserved_slug(path):  # its "roster" would be another letter's private contacts
         return None, None, [Pos(display_path(path, cwd), 1, 1).error(
@@ -172,9 +142,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool,
     rpath = roster_path(path)
     roster = None
     if present(rpath):
-        display = display_path(rpath, cwd)
-        roster, rproblems = (rosters.get(rpath, display, today, warnings) if rosters
-                             else _load_checked_roster(rpath, display, today, warnings))
+        roster, rproblems = (rosters or load_checked_roster)(rpath, cwd, today, warnings)
         problems += rproblems
     elif letter is not None:
         problems.append(letter.pos.warning(
@@ -681,11 +649,8 @@ def _check_lookalikes(live: list[Signatory], keys: list[str], reported: set[tupl
     letters that imitate Latin ones ("Humаn Rights Watch"): a duplicate in disguise."""
     out: list[Problem] = []
     seen: dict[str, int] = {}
-    foreign = [i for i, s in enumerate(live) if not s.name.isascii()]
-    looks = dict(zip(foreign, identity_keys([skeleton(live[i].name) for i in foreign]),
-                     strict=True))  # identity_key(skeleton(name)) of each, at once
-    for i, s in enumerate(live):
-        look = looks.get(i, keys[i])
+    for i, (s, look) in enumerate(zip(live, look_keys([s.name for s in live], keys),
+                                      strict=True)):
         j = seen.setdefault(look, i)
         if j == i or keys[j] == keys[i]:
             continue

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..checks.validate import RosterCache, check_letter_file
+from ..checks.rosters import RosterCache
+from ..checks.validate import check_letter_file
 from ..errors import PreviewError, UndersignedError
 from ..gcpause import paused_gc
 from ..problems import Problem, Severity
