@@ -7,10 +7,10 @@ scripts and languages (benchmarks/names.py: Latin with accents, Cyrillic, Hangul
 Han and kana; `--ascii` uses made-up ASCII names instead, to compare), then times, as real
 processes (start-up included, as a coordinator meets them), with each one's peak memory:
 `sign add`, `validate`, `fmt --check`, `sign import` of a 1,000-row CSV and `sign list
---format json`; and in this process a ruamel.yaml round-trip (load and dump, comments kept)
-of the same roster — the naive way to edit it. Targets on 50,000 entries: sign add < 0.5 s,
-validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s. Run it with 200000 to see the
-growth.
+--format json`; and, in a process of its own, a ruamel.yaml round-trip (load and dump,
+comments kept) of the same roster — the naive way to edit it. Targets on 50,000 entries:
+sign add < 0.5 s, validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s. Run it with
+200000 to see the growth.
 """
 
 from __future__ import annotations
