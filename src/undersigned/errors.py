@@ -118,3 +118,7 @@ class TranslationError(UndersignedError):
 
 class LanguageError(UndersignedError):
     """Raised when a language tag names no locale that CLDR knows."""
+
+
+class PreviewError(UndersignedError):
+    """Raised when the live preview cannot serve (port taken, no page rendered yet)."""

@@ -81,6 +81,7 @@ def _latin_lookalikes() -> dict[str, str]:
     return {ch: t for ch in _confusables() if len(ch) == 1 and (t := latin_lookalike(ch))}
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every letter of every name: once per letter
 def script_of(ch: str) -> str | None:
     """The script of a letter from its Unicode name ('LATIN', 'CYRILLIC', 'GREEK', …)."""
     if not ch.isalpha():
@@ -319,17 +320,29 @@ def from_spreadsheet(cell: str) -> str:
 
 # --- look-alikes -------------------------------------------------------------------------------
 
+class _Skeleton(dict):
+    """The `str.translate` table of `skeleton`, filled as characters are first met: invisible
+    characters are dropped, look-alikes become the Latin letter, the rest stay. Each character
+    is looked at once in Python; after that, names of any script translate at C speed."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        ch = chr(code)
+        if ch in ZERO_WIDTH or unicodedata.category(ch) == "Cf":
+            value = None
+        else:
+            value = latin_lookalike(ch) or code
+        self[code] = value
+        return value
+
+
+_SKELETON = _Skeleton()
+
+
 def skeleton(text: str) -> str:
     """The text as it looks: decomposed, invisible characters dropped, look-alikes of Latin
     letters (Unicode confusables data) replaced by the letter they imitate. 'Humаn' (Cyrillic
     а) → 'Human'; 'ᎪᏞᎬX' (Cherokee) → 'ALEX'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    out = []
-    for ch in decomposed:
-        if ch in ZERO_WIDTH or unicodedata.category(ch) == "Cf":
-            continue
-        out.append(latin_lookalike(ch) or ch)
-    return "".join(out)
+    return unicodedata.normalize("NFKD", text).translate(_SKELETON)
 
 
 def _foreign(ch: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..format import schema
 from ..format.dates import first_day, last_day
 from ..format.inline import FIELDS, links, note_refs
-from ..format.load import load_letter, load_roster
+from ..format.load import load_letter
 from ..format.model import (
     Block,
     Citation,
@@ -27,19 +27,19 @@ from ..format.model import (
 from ..format.urls import url_problem
 from ..gcpause import paused_gc
 from ..problems import Pos, Problem
-from ..roster.collation import acronym_of, identity_key, identity_keys, numbers_differ, sort_key
-from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, neighbour_pairs
+from ..roster.collation import acronym_of, identity_keys, numbers_differ, sort_key
+from ..roster.matching import FUZZY_THRESHOLD, FUZZY_WINDOW, look_keys, neighbour_pairs
 from ..textsafety import (
     describe,
     formula_like,
     mixed_script,
-    skeleton,
     suspicious_characters,
     unprintable_name,
     visible,
 )
 from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
 from .counts import check_signatories
+from .rosters import RosterLoader, load_checked_roster
 
 _FORMULA_START = frozenset("=+-@ \uff1d\uff0b\uff0d\uff20")
 
@@ -121,19 +121,20 @@ RULES = {
 
 
 def check_letter_file(path: Path, cwd: Path, today: dt.date | None = None,
-                      warnings: bool = True
+                      warnings: bool = True, rosters: RosterLoader | None = None
                       ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     """Load a letter and its roster and run every rule; returns the models and all problems.
 
     `warnings=False` skips the roster checks that can only warn (near duplicates, order,
     suspicious text) — what `render` needs, since only errors stop it — which is most of
-    the time on a roster of tens of thousands.
+    the time on a roster of tens of thousands. `rosters` loads and checks the roster (see
+    `checks.rosters`: the live preview's keeps it while its file is unchanged).
     """
     with paused_gc():
-        return _check_letter_file(path, cwd, today or dt.date.today(), warnings)
+        return _check_letter_file(path, cwd, today or dt.date.today(), warnings, rosters)
 
 
-def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
+def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool, rosters=None
                        ) -> tuple[Letter | None, Roster | None, list[Problem]]:
     if reserved_slug(path):  # its "roster" would be another letter's private contacts
         return None, None, [Pos(display_path(path, cwd), 1, 1).error(
@@ -144,7 +145,7 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
     rpath = roster_path(path)
     roster = None
     if present(rpath):
-        roster, rproblems = load_roster(rpath, display_path(rpath, cwd))
+        roster, rproblems = (rosters or load_checked_roster)(rpath, cwd, today, warnings)
         problems += rproblems
     elif letter is not None:
         problems.append(letter.pos.warning(
@@ -164,9 +165,11 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool
         from ..sources.quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
-    if roster is not None:
-        as_listed = letter.signatures.as_listed_kinds() if letter is not None else frozenset()
-        problems += check_roster(roster, today, warnings, as_listed)
+    if roster is not None and letter is not None and (kinds := letter.signatures.as_listed_kinds()):
+        # printed in the roster's own order: roster-order does not apply to those kinds
+        listed = {(s.pos.file, s.pos.line) for s in roster.signatories if s.kind in kinds}
+        problems = [p for p in problems
+                    if p.rule != "roster-order" or (p.file, p.line) not in listed]
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster, translations)
         if warnings:
@@ -422,12 +425,10 @@ def _check_source(source, today: dt.date) -> list[Problem]:
     return out
 
 
-def check_roster(roster: Roster, today: dt.date, warnings: bool = True,
-                 as_listed: frozenset[str] = frozenset()) -> list[Problem]:
+def check_roster(roster: Roster, today: dt.date, warnings: bool = True) -> list[Problem]:
     """Roster rules: dates, e-mails, duplicates, order, the 'as of' date.
 
-    `warnings=False` skips the checks that can only warn (see check_letter_file); the kinds
-    in `as_listed` are printed in the roster's own order, which rule roster-order leaves be."""
+    `warnings=False` skips the checks that can only warn (see check_letter_file)."""
     out: list[Problem] = []
     latest = None
     for s in roster.signatories:
@@ -474,7 +475,7 @@ def check_roster(roster: Roster, today: dt.date, warnings: bool = True,
                 f"signature ({latest}); set it to {latest}"))
     out += _check_duplicates(roster.signatories, fuzzy=warnings)
     if warnings:
-        out += _check_order([s for s in roster.signatories if s.kind not in as_listed])
+        out += _check_order(roster.signatories)
         out += check_text(roster)
     return out
 
@@ -659,8 +660,8 @@ def _check_lookalikes(live: list[Signatory], keys: list[str], reported: set[tupl
     letters that imitate Latin ones ("Humаn Rights Watch"): a duplicate in disguise."""
     out: list[Problem] = []
     seen: dict[str, int] = {}
-    for i, s in enumerate(live):
-        look = keys[i] if s.name.isascii() else identity_key(skeleton(s.name))
+    for i, (s, look) in enumerate(zip(live, look_keys([s.name for s in live], keys),
+                                      strict=True)):
         j = seen.setdefault(look, i)
         if j == i or keys[j] == keys[i]:
             continue

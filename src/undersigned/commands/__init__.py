@@ -12,6 +12,7 @@ COMMANDS = [
     ("sign", "sign"),
     ("translate", "translate"),
     ("render", "render"),
+    ("preview", "preview"),
     ("fmt", "fmt"),
     ("diff", "diff"),
     ("links", "links"),

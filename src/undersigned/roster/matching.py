@@ -42,6 +42,19 @@ def look_key(name: str) -> str:
     return identity_key(skeleton(name))
 
 
+def look_keys(names: list[str], keys: list[str]) -> list[str]:
+    """`look_key` of each name, made at once; `keys` are the names' identity keys, which an
+    ASCII name's look key is."""
+    from ..textsafety import skeleton
+
+    looks = list(keys)
+    foreign = [i for i, n in enumerate(names) if not n.isascii()]
+    for i, look in zip(foreign, identity_keys([skeleton(names[i]) for i in foreign]),
+                       strict=True):
+        looks[i] = look
+    return looks
+
+
 class NameIndex:
     """The names of a roster under the validator's matching rules, for checks at the door.
 
@@ -66,8 +79,8 @@ class NameIndex:
         # What each name looks like (invisible characters dropped, Cyrillic and Greek
         # look-alikes made Latin): "Humаn Rights Watch" with a Cyrillic "а" is caught.
         self.looks: dict[str, int] = {}
-        for i, n in enumerate(names):
-            self.looks.setdefault(self.keys[i] if n.isascii() else look_key(n), i)
+        for i, look in enumerate(look_keys(names, self.keys)):
+            self.looks.setdefault(look, i)
 
     def _match(self, i: int, how: str, score: float = 100.0) -> Match:
         return Match(self.names[i], self._line(i), how, self._withdrawn(i), score)

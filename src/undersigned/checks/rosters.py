@@ -1,0 +1,54 @@
+"""A roster loaded and checked by the roster rules, once, or again only when its file changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from ..format.load import load_roster
+from ..format.model import Roster
+from ..problems import Problem
+from ..workspace import display_path
+
+# (roster file, current directory, today, warnings too?) → (roster, problems)
+RosterLoader = Callable[[Path, Path, dt.date, bool], tuple[Roster | None, list[Problem]]]
+
+
+def load_checked_roster(path: Path, cwd: Path, today: dt.date, warnings: bool
+                        ) -> tuple[Roster | None, list[Problem]]:
+    """Load a roster and run the roster rules on it (`warnings=False`: those that can fail)."""
+    from .validate import check_roster
+
+    roster, problems = load_roster(path, display_path(path, cwd))
+    if roster is not None:
+        problems += check_roster(roster, today, warnings)
+    return roster, problems
+
+
+class RosterCache:
+    """A `RosterLoader` that keeps the last roster it checked and re-uses it while the file's
+    bytes (and the day, and the rules asked) stay the same: the live preview re-checks after
+    every save, and most saves are of the letter."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._value: tuple[Roster | None, list[Problem]] = (None, [])
+
+    def __call__(self, path: Path, cwd: Path, today: dt.date, warnings: bool
+                 ) -> tuple[Roster | None, list[Problem]]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None  # the loader reports it, located
+        key = (path, cwd, today, warnings, data)
+        if data is None or key != self._key:
+            self._value = load_checked_roster(path, cwd, today, warnings)
+            self._key = key if data is not None else None
+        roster, problems = self._value
+        return roster, list(problems)
+
+    @property
+    def roster(self) -> Roster | None:
+        """The roster kept (None before the first call)."""
+        return self._value[0]
