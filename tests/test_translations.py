@@ -253,7 +253,7 @@ def test_every_language_renders_every_format(ws):
     assert len(chinese[1]) == 7
     text = (ws / "o" / f"{SLUG}.zh-Hant.txt").read_text(encoding="utf-8")
     assert text.startswith("2016年8月3日\n\n梁振英\n香港特別行政區行政長官\n")  # date, addressee
-    assert "cc:\n中華人民共和國外交部駐香港特別行政區特派員公署\n" in text
+    assert "副本：\n中華人民共和國外交部駐香港特別行政區特派員公署\n" in text  # label in Chinese
     assert "聯署者（截至2016年8月3日）：" in text  # "as of", in Chinese
     assert "2016年7月29日" in text  # a cited source's date, in Chinese
     html = (ws / "o" / f"{SLUG}.zh-Hant.html").read_text(encoding="utf-8")

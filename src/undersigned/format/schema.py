@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .labels import LABEL_KEYS
+
 LETTER_KINDS = ("letter", "statement", "submission")
 SIGNATORY_KINDS = ("individual", "organization")
 STATUSES = ("confirmed", "pending", "withdrawn")
@@ -352,6 +354,10 @@ def translation_json_schema() -> dict:
             "notes": {"type": "object", "additionalProperties": {"type": "array",
                                                                  "items": unit()}},
             "sources": {"type": "object", "additionalProperties": unit("title")},
+            "labels": {"type": "object", "description": "The page's fixed words in this "
+                       "language, where the built-in ones (labels.yaml) do not suit.",
+                       "properties": {k: {"type": "string"} for k in LABEL_KEYS},
+                       "additionalProperties": False},
         },
         "required": ["lang"],
         "additionalProperties": False,

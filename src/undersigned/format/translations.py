@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import LoadError, TranslationError
 from ..problems import Pos, Problem
 from .inline import note_refs
+from .labels import read_labels
 from .load import BLOCK_KEYS, Reader
 from .locales import known_language
 from .model import Block, Footnote, Letter, Section, SignatureStyle, TextPart
@@ -209,6 +210,7 @@ class Translation:
     pos: Pos = Pos("<memory>", 0, 0)
     text: str = ""
     top: RawMap | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # the page's own words (`labels:`)
 
 
 def load_translation(path: Path, source_lang: str, display: str | None = None
@@ -234,8 +236,7 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
     if top is None:
         return None, r.problems
     lines = text.splitlines()
-    r.unknown_keys(top, ("lang", *SCALARS, *PARTIES, "signatures", "body", "notes", "sources"),
-                   "the translation")
+    r.unknown_keys(top, (*ORDER, "labels"), "the translation")
     lang = top.get("lang")
     expected = _slug(path)
     if not isinstance(lang, str) or lang != expected:
@@ -246,7 +247,8 @@ def build_translation(text: str, path: Path, source_lang: str, display: str
         r.error(top.value_pos["lang"], "bad-value",
                 f"'{lang}' is not a language tag CLDR knows; rename the file to a BCP 47 tag "
                 "such as fr.yaml, ar.yaml or zh-Hant.yaml")
-    tr = Translation(lang, path, display, pos=top.pos, text=text, top=top)
+    tr = Translation(lang, path, display, pos=top.pos, text=text, top=top,
+                     labels=read_labels(r, top))
     reader = _UnitReader(r, lines, source_lang)
     keys = list(top)
     bounds = _bounds(top, keys, len(lines))

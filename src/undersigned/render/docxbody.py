@@ -212,7 +212,7 @@ def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str]) -> str:
     for n, party in enumerate(doc.cc):
         spacing = f'<w:spacing w:after="{240 if n == last else 160}"/>'
         keep = "" if n == last else "<w:keepNext/>"
-        label = inline.text_run("cc:") if n == 0 else ""
+        label = inline.text_run(doc.labels["cc"]) if n == 0 else ""
         out.append(_paragraph(s["Copy Recipients"], label + "<w:r><w:tab/></w:r>"
                               + _lines(inline, _party_lines(party)), keep + spacing))
     return "".join(out)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ..errors import WorkspaceError
 from ..format.inline import Span
+from ..format.labels import page_labels
 from ..format.locales import collation_key, direction, localized
 from ..format.model import Letter, Roster
 from ..format.translations import Translation, translated_letter
@@ -50,6 +51,8 @@ def prepare_languages(letter: Letter, roster: Roster | None, translations: list[
         with localized(lang, translated=True):
             doc = prepare(translated_letter(letter, tr), roster)
         doc = _numbered_like(doc, source_numbers)
+        if tr.labels:
+            doc.labels = page_labels(lang, tr.labels)
         if roster is not None:
             doc = _collated(doc, roster, lang)
         out.append((lang, _directed(doc)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..format.citations import CitationStyle, NoteContext, format_notes, style_for_letter
 from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
+from ..format.labels import page_labels
 from ..format.locales import format_count
 from ..format.model import Letter, Party, Roster
 from ..textsafety import scrub_tree
@@ -60,6 +61,8 @@ class Prepared:
     cc_position: str = "end"
     addressee_layout: str = "stacked"
     annex: PAnnex | None = None
+    # the page's fixed words ("Notes", "cc:", …) in its language (format/labels.py)
+    labels: dict[str, str] = field(default_factory=lambda: page_labels("en"))
 
 
 def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | None = None
@@ -126,7 +129,7 @@ def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | No
         subject=letter.subject, salutation=letter.salutation, blocks=blocks,
         closing=letter.closing, signatures_heading=heading,
         signatures_note=fill_fields(letter.signatures.note, field_value), sections=sections,
-        notes=notes, **layout,
+        notes=notes, labels=page_labels(letter.lang), **layout,
     )
 
 
