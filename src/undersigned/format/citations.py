@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import CitationStyleError
 from ..problems import Pos, Problem
+from .citeterms import Terms, language_name, localized_words, read_terms
 from .dates import MONTHS, PartialDate, format_date, month_pattern
 from .inline import Span, Text, parse_inline
 from .model import Author, Citation, LinkPart, Source, TextPart
@@ -25,11 +26,6 @@ BUILTIN_STYLES = ("house", "bluebook", "oscola")
 DEFAULT_STYLE = "house"
 FORMS = ("full", "short", "immediate")
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
-    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "my": "Burmese",
-    "pt": "Portuguese", "ru": "Russian", "th": "Thai", "vi": "Vietnamese", "zh": "Chinese",
-}
 
 # The fields a template may name: a source's fields (CSL names), the citation's own, and
 # what the formatter knows (the note of the first citation, the language's name).
@@ -44,7 +40,8 @@ PRINTS = {"link": ("URL", "link_text")}
 # the settings a style file may hold (docs/citations.md says what each means)
 SETTINGS = ("extends", "description", "quotes", "nested_quotes", "punctuation_inside_quotes",
             "delimiter", "between_citations", "note_end", "stop_after_url",
-            "lowercase_after_prefix", "dates", "months", "later", "immediate", "link", "types")
+            "lowercase_after_prefix", "dates", "months", "later", "immediate", "link", "types",
+            "terms")
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -177,6 +174,7 @@ class CitationStyle:
     link: Layout = ()
     types: dict[str, dict[str, Layout]] = field(default_factory=dict)
     description: str = ""
+    terms: Terms = ()  # the layouts' words in other languages (format/citeterms.py)
 
     def layout(self, source_type: str, form: str) -> Layout:
         forms = self.types.get(source_type) or self.types.get("default", {})
@@ -338,6 +336,7 @@ def _style_from_data(name: str, data: dict) -> CitationStyle:
         if not isinstance(months, list) or len(months) != 12:
             raise ValueError("'months' lists the twelve month names as the style prints them")
         style.months = tuple(str(m) for m in months)
+    style.terms = read_terms(data.get("terms"))
     source_fields = (*SOURCE_FIELDS, *CITATION_FIELDS)
     style.immediate = _layout(data.get("immediate") or "Id.", source_fields, "'immediate'")
     style.link = _layout(data.get("link") or "{URL}", LINK_FIELDS, "'link'")
@@ -466,7 +465,7 @@ class _Values:
             if not text:
                 return None
             if name == "pinpoint" and filt == "at" and text[:1].isdigit():
-                text = "at " + text
+                text = localized_words(self.style.terms, "at ") + text
             return parse_inline(text) if name == "pinpoint" else [Text(text)]
         if name == "first-note":
             return [Text(str(self.first_note))] if self.first_note else None
@@ -488,7 +487,7 @@ class _Values:
         elif name == "language":
             text = None
             if s.language and not s.language.startswith("en"):
-                text = LANGUAGE_NAMES.get(s.language.split("-")[0], s.language)
+                text = language_name(s.language)
         else:
             text = getattr(s, name.replace("-", "_"))
         return [Text(text)] if text else None
@@ -511,7 +510,8 @@ def _render(items, values: _Values) -> list | None:
     out: list = []
     for item in items:
         if isinstance(item, Lit):
-            out += parse_inline(item.text) if ("*" in item.text) else [Text(item.text)]
+            text = localized_words(values.style.terms, item.text)
+            out += parse_inline(text) if ("*" in text) else [Text(text)]
         elif isinstance(item, Var):
             nodes = values.nodes(item.name, item.filter)
             if item.absent:
