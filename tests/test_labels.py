@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -30,7 +32,8 @@ def backlink_labels(html: str) -> list[str]:
 
 
 def copy_recipients_runs(docx) -> list[str]:
-    """The text of each run of the first paragraph in the Copy Recipients style."""
+    """The text of each run of the first paragraph in the Copy Recipients style (a tab "\t",
+    a line break "\n")."""
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml"))
         styles = etree.fromstring(z.read("word/styles.xml"))
@@ -39,7 +42,9 @@ def copy_recipients_runs(docx) -> list[str]:
     first = next(p for p in body.iter(f"{W}p")
                  if (ps := p.find(f"{W}pPr/{W}pStyle")) is not None
                  and ps.get(f"{W}val") == style_id)
-    return ["".join(t.text or "" for t in r.iter(f"{W}t")) for r in first.iter(f"{W}r")]
+    return ["".join("\t" if c.tag == f"{W}tab" else "\n" if c.tag == f"{W}br" else c.text or ""
+                    for c in r if c.tag in (f"{W}t", f"{W}tab", f"{W}br"))
+            for r in first.iter(f"{W}r")]
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -86,14 +91,15 @@ def test_the_chinese_example_prints_its_labels_in_chinese_in_every_format(ws):  
     assert cc_label(html) == "副本："
     assert 'aria-label="副本"' in html
     assert set(backlink_labels(html)) == {"返回正文"}
-    assert copy_recipients_runs(ws / "o" / f"{SLUG}.zh-Hant.docx")[0] == "副本："
+    # the label on a line of its own: it would not fit the hanging indent of "cc:"
+    assert copy_recipients_runs(ws / "o" / f"{SLUG}.zh-Hant.docx")[:2] == ["副本：", "\n"]
     text = (ws / "o" / f"{SLUG}.zh-Hant.txt").read_text(encoding="utf-8")
     assert "\n副本：\n" in text and "cc:" not in text
     # English is as it was
     english = (ws / "o" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert notes_heading(english) == "Notes" and cc_label(english) == "cc:"
     assert set(backlink_labels(english)) == {"Back to the text"}
-    assert copy_recipients_runs(ws / "o" / f"{SLUG}.docx")[0] == "cc:"
+    assert copy_recipients_runs(ws / "o" / f"{SLUG}.docx")[:2] == ["cc:", "\t"]
     assert "\ncc:\n" in (ws / "o" / f"{SLUG}.txt").read_text(encoding="utf-8")
 
 
@@ -169,3 +175,26 @@ def test_a_label_that_is_not_text_is_an_error(tmp_path, monkeypatch, value):
     assert result.exit_code == 1
     found = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "wrong-type"]
     assert found and "labels.notes" in found[0]["message"]
+
+
+def test_the_pdf_prints_the_label_whole_above_the_copy_recipients(ws):  # noqa: F811
+    pytest.importorskip("weasyprint")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    result = invoke("render", SLUG, "--lang", "zh-Hant", "--to", "pdf", "--out", "o")
+    assert result.exit_code == 0, result.output
+    words = pdf_words(ws / "o" / f"{SLUG}.zh-Hant.pdf")
+    label = [w for w in words if w[4] == "副本："]
+    party = [w for w in words if w[4] == "中華人民共和國外交部駐香港特別行政區特派員公署"]
+    assert len(label) == 1 and len(party) == 1  # the label is not broken across lines
+    assert label[0][3] <= party[0][1] + 1  # above the first copy recipient
+    assert abs(label[0][0] - party[0][0]) < 1  # and at the same left edge
+
+
+def pdf_words(path) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, text) of each word pdftotext -bbox finds."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    root = etree.fromstring(out.encode(), etree.XMLParser(recover=True))
+    return [(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
+             float(w.get("yMax")), w.text or "") for w in root.iter("{*}word")]

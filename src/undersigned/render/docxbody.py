@@ -8,6 +8,7 @@ import copy
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ..format.locales import is_english
 from ..format.model import Party
 from .docx import (
     NSDECLS,
@@ -206,14 +207,18 @@ def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: _In
 
 def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str]) -> str:
     """The cc recipients, a block (paragraph) each: "cc:" and a tab before the first, a tab
-    before the others, so that every block starts at the hanging indent."""
+    before the others, so that every block starts at the hanging indent (in another language
+    than English the label stands on a line of its own above the first)."""
     out = []
     last = len(doc.cc) - 1
     for n, party in enumerate(doc.cc):
         spacing = f'<w:spacing w:after="{240 if n == last else 160}"/>'
         keep = "" if n == last else "<w:keepNext/>"
         label = inline.text_run(doc.labels["cc"]) if n == 0 else ""
-        out.append(_paragraph(s["Copy Recipients"], label + "<w:r><w:tab/></w:r>"
+        # another language's label ("Copie à :", "副本：") may not fit the hanging indent
+        own_line = n == 0 and not is_english(doc.lang)
+        gap = "<w:r><w:br/></w:r>" if own_line else "<w:r><w:tab/></w:r>"
+        out.append(_paragraph(s["Copy Recipients"], label + gap
                               + _lines(inline, _party_lines(party)), keep + spacing))
     return "".join(out)
 
