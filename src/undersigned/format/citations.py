@@ -26,7 +26,6 @@ BUILTIN_STYLES = ("house", "bluebook", "oscola")
 DEFAULT_STYLE = "house"
 FORMS = ("full", "short", "immediate")
 
-
 # The fields a template may name: a source's fields (CSL names), the citation's own, and
 # what the formatter knows (the note of the first citation, the language's name).
 SOURCE_FIELDS = ("author", "title", "title-short", "original-title", "language",
