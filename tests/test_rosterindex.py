@@ -116,6 +116,7 @@ def test_an_unreadable_index_is_ignored_and_made_again(letter, junk):  # noqa: F
     path.write_bytes(junk)
     with pytest.raises(RosterError, match="same signatory as 'Zed Zulu'"):
         R.add_signatory(letter, person("zed zulu"), today=TODAY)
+    assert_kept_is_fresh(roster_file(letter))  # made again by the refused add, for the next
     R.add_signatory(letter, person("Amy Early"), today=TODAY)
     assert_kept_is_fresh(roster_file(letter))
 

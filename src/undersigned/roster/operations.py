@@ -170,11 +170,15 @@ class OpenRoster:
         index = NameIndex(names, lambda i: self.doc.line_of(entries[i].item),
                           lambda i: _entry_value(self.doc, i, "status") == "withdrawn",
                           keys=keys, looks=looks)
-        if self.digest is not None and self.kept is None:
-            self.kept = RosterIndex.of(self.doc, self.digest, index.keys, index.look_list)
-            if self.kept is not None:
-                self.kept.write(self.paths.roster)
+        if self.digest is not None and self.kept is None:  # kept once the command is done
+            self.kept = self._unsaved = RosterIndex.of(self.doc, self.digest, index.keys,
+                                                       index.look_list)
         return index
+
+    def keep_index(self) -> None:
+        """Keep the index made by `names` for the roster as read (when it was not kept)."""
+        if getattr(self, "_unsaved", None) is not None:
+            self._unsaved.write(self.paths.roster)
 
     def find(self, name: str) -> int:
         """The index of the entry called `name` (exactly, else by identity); else an error."""
@@ -321,6 +325,9 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
         roster = OpenRoster(paths, cached=True)
         index = roster.names()
         same = index.exact_match(sig.name)
+        similar = index.similar(sig.name) if not (same and not force) else []
+        if (same or similar) and not force:
+            roster.keep_index()  # nothing is written: the next try reads the index
         if same and same.withdrawn and not force:
             raise RosterError(f"'{sig.name}' {same.describe()}; to record that they signed "
                               "again use `undersigned sign update LETTER NAME --status "
@@ -328,7 +335,6 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
         if same and not force:
             raise RosterError(f"'{sig.name}' {same.describe()}; nothing added (use --force "
                               "to add it anyway)")
-        similar = index.similar(sig.name)
         if similar and not force:
             raise RosterError(f"'{sig.name}' " + "; ".join(m.describe() for m in similar)
                               + "; nothing added (use --force if it is a different signatory)")
