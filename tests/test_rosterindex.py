@@ -147,3 +147,15 @@ def test_a_hand_formatted_roster_gets_no_index(letter):  # noqa: F811
     assert not cache_path(roster).exists()
     with pytest.raises(RosterError, match="same signatory as 'Zed Zulu'"):
         R.add_signatory(letter, person("zed zulu"), today=TODAY)
+
+
+def test_the_kept_index_follows_an_as_listed_kind(letter):  # noqa: F811
+    letter.write_text(letter.read_text() + "signatures:\n  sections:\n    - kind: individual\n"
+                      "      order: as-listed\n    - kind: organization\n")
+    roster = roster_file(letter)
+    for sig in ADDS:
+        R.add_signatory(letter, sig, today=TODAY)
+        assert_kept_is_fresh(roster)
+    individuals = [n for n in names(letter) if n in {s.name for s in ADDS if
+                                                     s.kind == "individual"}]
+    assert individuals == [s.name for s in ADDS if s.kind == "individual"]  # as added

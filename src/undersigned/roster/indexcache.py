@@ -188,12 +188,15 @@ class RosterIndex:
 
 
 def keys_reusing(names: list[str], known: dict[str, tuple[str, str]]
-                 ) -> tuple[list[str], list[str]]:
+                 ) -> tuple[list[str], list[str]] | tuple[None, None]:
     """The identity and look keys of `names`, taken from `known` (name → both keys, from an
-    index made before the file changed) where it has them and made for the others."""
+    index made before the file changed) where it has them and made for the others; (None,
+    None) when nothing is known (`NameIndex` makes them all)."""
     from .collation import identity_keys
     from .matching import look_keys
 
+    if not known:
+        return None, None
     pairs = [known.get(n) for n in names]
     missing = [i for i, p in enumerate(pairs) if p is None]
     new_keys = identity_keys([names[i] for i in missing])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
-from ..format.load import load_roster
+from ..format.load import as_listed_kinds, load_roster
 from ..format.model import Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
@@ -148,8 +148,7 @@ class OpenRoster:
     """A roster read for an edit: its text, its index and the letter's fingerprint."""
 
     def __init__(self, paths: Paths, fields: tuple[str, ...] = (), cached: bool = False):
-        """With `cached`, the index kept between runs (indexcache.py) is used when it was
-        made from this very text, and kept for it otherwise (`names`)."""
+        """`cached`: use the index kept between runs when it is this text's (indexcache.py)."""
         self.paths = paths
         text = _read(paths.roster)
         self.exists = text is not None
@@ -158,6 +157,8 @@ class OpenRoster:
             if cached and self.exists else (None, None, {})
         self.doc = self.kept.doc(self.text, paths.roster.name) if self.kept is not None \
             else RosterText(self.text, paths.roster.name)
+        # kinds the letter prints in the roster's order: new entries go at the end of them
+        self.as_listed = as_listed_kinds(paths.letter)
         if fields:
             _extra_values(self.doc, fields)
 
@@ -165,8 +166,7 @@ class OpenRoster:
         entries = self.doc.entries
         kept = self.kept  # keys made before: for this very text, or for some of its names
         names = list(map(str, kept.names)) if kept else [str(e.name) for e in entries]
-        keys, looks = (kept.keys, kept.looks) if kept else \
-            keys_reusing(names, self._known) if self._known else (None, None)
+        keys, looks = (kept.keys, kept.looks) if kept else keys_reusing(names, self._known)
         index = NameIndex(names, lambda i: self.doc.line_of(entries[i].item),
                           lambda i: _entry_value(self.doc, i, "status") == "withdrawn",
                           keys=keys, looks=looks)
@@ -326,8 +326,8 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
         index = roster.names()
         same = index.exact_match(sig.name)
         similar = index.similar(sig.name) if not (same and not force) else []
-        if (same or similar) and not force:
-            roster.keep_index()  # nothing is written: the next try reads the index
+        if (same or similar) and not force:  # refused: the next try reads the index
+            roster.keep_index()
         if same and same.withdrawn and not force:
             raise RosterError(f"'{sig.name}' {same.describe()}; to record that they signed "
                               "again use `undersigned sign update LETTER NAME --status "
@@ -340,7 +340,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
                               + "; nothing added (use --force if it is a different signatory)")
         if same or similar:
             warnings = [f"added despite: {m.describe()}" for m in [same, *similar] if m]
-        text = rosterfile.insert_entries(roster.doc, [sig])
+        text = rosterfile.insert_entries(roster.doc, [sig], as_listed=roster.as_listed)
         days = [sig.signed_on] if sig.status == "confirmed" else []
         if _current_as_of(roster.doc) is None and not days:
             days = [today]
@@ -356,7 +356,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
                             "had (left by an interrupted command)")
         if email:
             private = change_private_contacts(paths, {sig.name: {"email": email}}, text=private)
-        position = roster.doc.position_for(sig)
+        position = roster.doc.position_for(sig, roster.as_listed)
         roster.write(text, private)
         if roster.digest is not None:
             keep_inserted(roster.kept, roster.paths.roster, roster.text, text, position, sig)
@@ -528,6 +528,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
                                   close) + "; not renamed (use --force)")
         moves = any(k in changes and changes[k] != old.get(k) for k in ("name", "kind",
                                                                          "sort_as"))
+        if old.get("kind") in roster.as_listed and new_values.get("kind") == old.get("kind"):
+            moves = False  # printed as listed: a renamed entry keeps its place
         text = rosterfile.update_entry(doc, i, changes)
         if moves:  # carry the entry, its comments included, to its new sorted place
             edited = RosterText(text, paths.roster.name)
@@ -535,7 +537,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
             rest = RosterText(rosterfile.remove_entry(edited, i), paths.roster.name)
             sig = Signatory(name=str(new_values["name"]), kind=str(new_values["kind"]),
                             signed_on=None, sort_as=new_values.get("sort_as"))
-            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"])
+            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"],
+                                             as_listed=roster.as_listed)
         day = new_values.get("signed_on")
         if isinstance(day, str):
             day = dt.date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None
