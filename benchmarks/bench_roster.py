@@ -123,7 +123,11 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
     proc.stderr.close()
     if code != 0 and not (code == 1 and args[0] in ("validate", "fmt")):
         raise SystemExit(f"{' '.join(args)} failed:\n{out}")
+    CPU[" ".join(args)] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss * 1024, out
+
+
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of each command line timed
 
 
 def ruamel_round_trip(path: Path) -> tuple[float, float]:
@@ -164,12 +168,14 @@ def bench(size: int, ascii_names: bool = False) -> dict:
         }
         for what, args in runs.items():
             results[what], results[what + " rss"], out = timed(args, root)
+            results[what + " cpu"] = CPU[" ".join(args)]
             if what == "sign add":  # four more, each a new name: the median of five
-                times = [results[what]]
+                times, cpus = [results[what]], [results[what + " cpu"]]
                 for n in range(4):
                     more = [*args[:4], f"{args[4]} {n + 2}", *args[5:]]
                     times.append(timed(more, root)[0])
-                results[what] = sorted(times)[2]
+                    cpus.append(CPU[" ".join(more)])
+                results[what], results[what + " cpu"] = sorted(times)[2], sorted(cpus)[2]
             lines = [line for line in out.strip().splitlines() if not line.startswith(" ")]
             results[what + " says"] = (lines[0] if what == "sign import" else lines[-1]) \
                 if lines and what != "sign list" else ""
@@ -188,6 +194,8 @@ def main(sizes: list[int], ascii_names: bool) -> None:
         cells = [f"{r[c]:>6.2f}s {r[c + ' rss'] / 2**20:>5.0f}MiB" for c in COMMANDS]
         print(f"{size:>8}  " + "  ".join(f"{c:>17}" for c in cells)
               + f"  {r['ruamel rt']:>8.2f}s", flush=True)
+        print("          CPU (user + system; steadier on a busy machine): " + ", ".join(
+            f"{c} {r[c + ' cpu']:.2f} s" for c in COMMANDS))
         print(f"          ({r['bytes'] // 1024} KiB; validate: {r['validate says']}; "
               f"fmt: {r['fmt --check says']}; import: {r['sign import says']})")
         if size == 50_000:
