@@ -19,6 +19,7 @@ import hashlib
 import marshal
 import os
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 from .rosterfile import Entry, RosterText
@@ -172,12 +173,14 @@ class RosterIndex:
         head = top["signatories"][0] - self.top["signatories"][0]
         offsets = [o + head for o in self.offsets[:at]]
         start = offsets[-1] if offsets else top["signatories"][1]
-        found = text.find(f"\n  - name: {write_scalar(name)}", start)
-        if found < 0:
+        needle = f"\n  - name: {write_scalar(name)}"
+        found = text.find(needle, start)
+        if found < 0 or text[found + len(needle): found + len(needle) + 1] not in ("\n", "\r"):
             return None
         offsets.append(found + 1)
         offsets += [o + grown for o in self.offsets[at:]]
-        if any(text[o - 1: o + 4] != "\n  - " for o in offsets):
+        if any(text[o - 1: o + 4] != "\n  - " for o in offsets) \
+                or any(a >= b for a, b in pairwise(offsets)):
             return None
         return RosterIndex(digest, top, offsets,
                            self.names[:at] + [name] + self.names[at:],
