@@ -151,7 +151,8 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool, ro
         ))
     translations = []
     if letter is not None:
-        from ..format.translations import check_translation, load_translations
+        from ..format.translations.reading import load_translations
+        from .translations import check_translation
 
         translations, tproblems = load_translations(letter, cwd)
         problems += tproblems
