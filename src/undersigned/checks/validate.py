@@ -282,7 +282,7 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
 
 def _check_citation_style(letter: Letter) -> list[Problem]:
     """Rules citation-style (the style cannot be loaded) and style-field-unprinted."""
-    from ..format.citations import CitationStyleError, style_for_letter, style_problems
+    from ..format.citations.styles import CitationStyleError, style_for_letter, style_problems
 
     try:
         style = style_for_letter(letter)
