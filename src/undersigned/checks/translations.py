@@ -9,6 +9,8 @@ from ..format.translations.diff import word_diff
 from ..format.translations.layout import unit_label
 from ..format.translations.reading import Translation
 from ..problems import Problem
+from ..textsafety import describe, suspicious_characters
+from .citations import check_inline
 
 
 def check_translation(letter: Letter, tr: Translation) -> list[Problem]:
@@ -82,3 +84,23 @@ def _check_calls(letter: Letter, pair: Pair, tr: Translation) -> list[Problem]:
         "translation-notes",
         f"the {tr.lang} translation of {pair.source.label} {' and '.join(said)}; call the same "
         "footnotes as the source text, so that every language has the same notes")]
+
+
+def check_translated_text(letter: Letter, translation) -> list[Problem]:
+    """The inline rules of the body and notes (footnote calls, links, {fields}) and
+    suspicious-text, on each text of a translation."""
+    out: list[Problem] = []
+    units = [*translation.named.values(), *translation.body]
+    for unit in units:
+        for text in unit.texts or ():
+            if unit.key == "body":
+                out += check_inline(letter, text, unit.pos, set())
+            elif unit.key.startswith("notes\x1f"):  # a note's text (translations.K)
+                out += check_inline(letter, text, unit.pos, None)
+            if found := suspicious_characters(text, False):
+                out.append(unit.pos.warning(
+                    "suspicious-text",
+                    f"this translated text holds {describe(found)}: invisible or control "
+                    "characters that can make a text read differently from what it contains; "
+                    "retype it without them"))
+    return out
