@@ -1,4 +1,5 @@
-"""Rules translation-stale, translation-missing and translation-notes of one translation."""
+"""Rules of a translation against its letter: translation-stale, translation-missing and
+translation-notes, and the inline and suspicious-text rules on each translated text."""
 
 from __future__ import annotations
 
