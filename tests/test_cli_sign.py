@@ -287,3 +287,31 @@ def test_twenty_concurrent_adds_leave_twenty_entries_and_a_valid_file(ws):
     assert scan_canonical_roster(text, ROSTER) is not None
     assert "# Confirmed by phone.\n  - name: Roberta Cohen" in text
     assert not [p for p in (ws / "signatories").iterdir() if p.name.endswith(".tmp")]
+
+
+MIXED_CSV = """Name,Kind,Title
+Zeta Group,organization,
+Anna Adams,individual,Prof
+Alpha Org,organization,
+Bob Young,individual,
+"""
+
+
+@pytest.mark.parametrize("start", [
+    "as_of: 2023-09-01\nsignatories: []\n",  # a new, empty roster
+    "as_of: 2023-09-01\nsignatories:\n  - name: Middle Org\n    kind: organization\n"
+    "    signed_on: 2023-09-01\n",  # organisations only: individuals are a new kind
+])
+def test_import_into_any_roster_leaves_it_fmt_clean(ws, tmp_path, start):
+    """#14: importing a mixed CSV into a new roster wrote individuals and organisations
+    interleaved, which `fmt --check` (and so the CI workflow) rejected straight away."""
+    (ws / ROSTER).write_text(start, encoding="utf-8")
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED_CSV, encoding="utf-8")
+    result = run("import", "demo", str(path), "--map", "Kind=kind")
+    assert result.exit_code == 0, result.output
+    check = CliRunner().invoke(cli, ["fmt", "--check", ROSTER])
+    assert check.exit_code == 0, check.output + (ws / ROSTER).read_text(encoding="utf-8")
+    roster, _ = load_roster(ws / ROSTER)
+    kinds = [s.kind for s in roster.signatories]
+    assert kinds == sorted(kinds, key=kinds.index)  # each kind in one run

@@ -46,7 +46,7 @@ def example_docx(workspace):
 
 
 def notes_and_calls(path):
-    """Each footnote's text, and the body text just before each footnote reference."""
+    """Each footnote's text, and the word just before each footnote reference."""
     with zipfile.ZipFile(path) as z:
         notes_xml = etree.fromstring(z.read("word/footnotes.xml"))
         body_xml = etree.fromstring(z.read("word/document.xml"))
@@ -59,7 +59,8 @@ def notes_and_calls(path):
             if el.tag == f"{W}t":
                 text += el.text or ""
             else:
-                calls.append(squeeze(text)[-12:])
+                # the word before the call: a page break may fall anywhere before it
+                calls.append(squeeze(text.split()[-1]) if text.split() else "")
     return notes, calls
 
 
@@ -123,3 +124,36 @@ def test_pandoc_keeps_headings_lists_and_quotes(tmp_path):
     assert "[a report](https://example.org/r)" in markdown
     assert "*urgently*" in markdown
     assert io.StringIO(markdown).read().count("[^") >= 6  # three calls, three notes
+
+
+@pytest.mark.parametrize("name", ["word-sections.docx", "libreoffice-sections.docx"])
+def test_libreoffice_prints_the_reference_letterhead_on_page_one_only(workspace, tmp_path,
+                                                                      name):
+    """#14: a reference document's first-page letterhead prints on page 1 of the letter, its
+    later pages' header (and page number) on the others — for a reference saved by Word and
+    one saved by LibreOffice, each with several sections."""
+    from .conftest import FIXTURES
+
+    soffice = need("soffice", "libreoffice")
+    pdftotext = need("pdftotext")
+    (workspace / "templates").mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "reference" / name, workspace / "templates" / "reference.docx")
+    result = CliRunner().invoke(cli, ["render", EXAMPLE_SLUG, "--to", "docx", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(workspace / "out" / f"{EXAMPLE_SLUG}.docx")],
+        check=True, capture_output=True, timeout=180,
+    )
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / f"{EXAMPLE_SLUG}.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 2
+    assert pages[0].lstrip().startswith("ACME COALITION LETTERHEAD")
+    assert "Acme Coalition, 1 Example Street, Geneva" in pages[0]
+    for number, page in enumerate(pages[1:], 2):
+        assert page.lstrip().startswith("Acme Coalition (continued)"), number
+        assert "LETTERHEAD" not in page
+        assert re.search(rf"^\s*{number}\s*$", page, re.M), f"no page number on {number}"

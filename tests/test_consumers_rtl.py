@@ -113,11 +113,15 @@ def pdf_lines(pdf, tmp_path) -> tuple[float, list[tuple[float, float, str]]]:
     root = etree.fromstring(out, etree.XMLParser(recover=True))
     ns = {"x": "http://www.w3.org/1999/xhtml"}
     page = root.find(".//x:page", ns)
-    rows: dict[int, list] = {}
+    rows: dict[float, list] = {}
     for word in root.iterfind(".//x:word", ns):
         if all(unicodedata.combining(c) for c in word.text or ""):
             continue  # a lone shadda, which pdftotext may place on a baseline of its own
-        rows.setdefault(round(float(word.get("yMax"))), []).append(word)
+        # a word with a mark below a letter (a kasra under a shadda) reaches a point or so
+        # lower than its neighbours: the same line within 2 points
+        y = float(word.get("yMax"))
+        row = next((key for key in rows if abs(key - y) < 2), y)
+        rows.setdefault(row, []).append(word)
     lines = []
     for _, words in sorted(rows.items()):
         words.sort(key=lambda w: float(w.get("xMin")))  # left to right, as laid out

@@ -68,3 +68,27 @@ def test_every_command_has_help_with_an_example(path, command):
     summary = result.stdout.split("\n\n")[1].strip()
     assert summary, f"{' '.join(path)} --help has no summary line"
     assert "Example" in result.stdout, f"{' '.join(path)} --help shows no example"
+
+
+def test_every_letter_field_is_documented_in_the_format():
+    """A field the schema has and docs/format.md does not is a bug (#14 found three)."""
+    from undersigned.format import schema
+
+    doc = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    specs = {"letter": schema.LETTER, "party": schema.PARTY, "section": schema.SECTION,
+             "signatures": schema.SIGNATURES, "style": schema.STYLE, "annex": schema.ANNEX,
+             "source": schema.SOURCE, "signatory": schema.SIGNATORY}
+    for where, spec in specs.items():
+        for name in spec:
+            assert re.search(rf"(^|\s|`){re.escape(name)}(:|`)", doc, re.M), (where, name)
+    assert "kind: all" in doc or "`kind: all`" in doc
+
+
+def test_the_layout_images_are_there_and_made_by_the_script():
+    doc = (REPO / "docs" / "layouts.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\((layouts/[a-z-]+\.png)\)", doc)
+    assert len(images) >= 5
+    script = (REPO / "scripts" / "make_layout_images.py").read_text(encoding="utf-8")
+    for image in images:
+        assert (REPO / "docs" / image).is_file(), image
+        assert f'"{image.removeprefix("layouts/").removesuffix(".png")}"' in script, image

@@ -110,7 +110,8 @@ sources:
 
 
 def test_every_letter_key_has_a_place():
-    nested = {"addressees", "cc", "body", "signatures", "style", "footnotes", "sources"}
+    nested = {"addressees", "cc", "body", "signatures", "annex", "style", "footnotes",
+              "sources"}
     assert set(fmt.LETTER_ORDER) == set(schema.LETTER) | nested
     assert set(fmt.BLOCK_ORDER) == {"paragraph", "heading", "quote", "list", "ordered", "id"}
     assert set(fmt.SIGNATURES_ORDER) == set(schema.SIGNATURES) | {"sections"}

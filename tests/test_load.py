@@ -118,8 +118,8 @@ def test_unknown_key_is_a_warning_with_did_you_mean(tmp_path):
         "you mean 'salutation'?"]
     assert letter_problems(tmp_path, LETTER + "zzz: 1\n")[0].endswith(
         "unknown key 'zzz' in the letter is ignored; known keys: kind, title, lang, date, place, "
-        "subject, salutation, closing, addressees, cc, body, signatures, style, footnotes, "
-        "sources")
+        "subject, salutation, closing, heading, delivery, cc_position, addressees, cc, body, "
+        "signatures, annex, style, footnotes, sources")
 
 
 def test_unknown_key_keeps_the_letter(tmp_path):

@@ -189,7 +189,8 @@ STYLE_NAMES = [
     "Date Line", "Addressee", "Subject", "Salutation", "Body Text", "Heading 1", "Block Quote",
     "List Bullet", "List Number", "Closing", "Signatories Heading", "Signatories Note",
     "Signatory Section", "Signatory Group", "Signatory Name", "Signatory Title",
-    "Copy Recipients", "Footnote Text", "Footnote Reference", "Hyperlink", "Emphasis", "Strong",
+    "Signatory Entry", "Copy Recipients", "Footnote Text", "Footnote Reference", "Hyperlink",
+    "Emphasis", "Strong",
 ]
 
 
@@ -203,12 +204,17 @@ def test_named_styles_exist_and_are_used(pkg):
     assert [text_of(p) for p in pkg.paragraphs("Signatory Section")] == ["Individuals",
                                                                         "Organizations"]
     assert [text_of(p) for p in pkg.paragraphs("Signatory Group")] == ["Korea", "Mexico"]
+    # a name above its title, and names alone in one column, are "Signatory Name"; names
+    # set in two columns are "Signatory Entry"
     assert [text_of(p) for p in pkg.paragraphs("Signatory Name")] == [
-        "Ada Lovelace", "Lee Yanghee", "Korean Org", "Mexican Org"]
+        "Ada Lovelace", "Lee Yanghee"]
+    assert [text_of(p) for p in pkg.paragraphs("Signatory Entry")] == [
+        "Korean Org", "Mexican Org"]
     assert [text_of(p) for p in pkg.paragraphs("Signatory Title")] == ["Analyst"]
     assert len(pkg.paragraphs("Block Quote")) == 1
-    assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:",
-                                                                      "John Doe, Ambassador"]
+    # each cc recipient is a block with its title (and address) on lines of its own, the
+    # label "cc:" hanging to the left of the first
+    assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:John DoeAmbassador"]
 
 
 def test_addressee_lines_are_one_paragraph_with_breaks(pkg):
@@ -244,7 +250,7 @@ def test_names_without_titles_are_set_in_two_columns(pkg):
         assert sect.find("w:footerReference", NS) is not None
         assert sect.find("w:pgSz", NS) is not None
     # "cc:" follows in one column
-    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "John Doe, Ambassador"
+    assert [text_of(p) for p in body.findall("w:p", NS)][-1] == "cc:John DoeAmbassador"
 
 
 def test_a_letter_ending_in_two_columns_ends_with_an_empty_paragraph():
@@ -526,3 +532,67 @@ def test_commands_that_do_not_render_do_not_import_python_docx():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- reference documents with a first-page letterhead (#14) -------------------------------
+
+REFERENCES = ["word-sections.docx", "libreoffice-sections.docx", "libreoffice-first-page.docx"]
+
+
+def header_texts(package: Package, sect_pr) -> dict[str, str]:
+    """'header:first' → the text of that header part, for each reference of a w:sectPr."""
+    targets = {r.get("Id"): r.get("Target")
+               for r in package.rels("word/_rels/document.xml.rels")}
+    out = {}
+    for ref in sect_pr:
+        kind = etree.QName(ref).localname.removesuffix("Reference")
+        if kind in ("header", "footer"):
+            part = "word/" + targets[ref.get(f"{{{NS['r']}}}id")]
+            out[f"{kind}:{ref.get(w('type'))}"] = text_of(package.xml(part))
+    return out
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_the_first_page_letterhead_of_any_reference_is_kept(name):
+    """#14: only the reference's last section was used, so a letterhead on its first page
+    was lost (and page 1 gained the later pages' number). Word-style and LibreOffice-saved
+    references, with one section or several."""
+    from .conftest import FIXTURES
+
+    package = Package(render_docx(make_prepared(), FIXTURES / "reference" / name))
+    body = package.document.find("w:body", NS)
+    letter = next(body.iter(w("sectPr")))  # the section holding page 1
+    assert letter.find("w:titlePg", NS) is not None
+    headers = header_texts(package, letter)
+    assert headers["header:first"] == "ACME COALITION LETTERHEAD"
+    assert headers["header:default"] == "Acme Coalition (continued)"
+    if name != "libreoffice-first-page.docx":
+        assert headers["footer:first"] == "Acme Coalition, 1 Example Street, Geneva"
+        # the later pages keep the reference's page number field
+        assert "PAGE" in etree.tostring(package.xml("word/" + {
+            r.get("Id"): r.get("Target") for r in package.rels("word/_rels/document.xml.rels")
+        }[letter.find("w:footerReference[@w:type='default']", NS).get(f"{{{NS['r']}}}id")]
+        )).decode()
+    # every section of the output carries the reference's headers
+    for sect in body.iter(w("sectPr")):
+        assert "header:default" in header_texts(package, sect)
+
+
+def test_the_closing_keeps_with_the_last_paragraph_and_the_body_is_left_aligned(pkg):
+    """#14: "Sincerely," ended alone at the top of a page; the DOCX body was justified
+    without hyphenation while the HTML is left-aligned."""
+    closing_id = pkg.style_ids()["Closing"]
+    body = list(pkg.document.iter(w("p")))
+    at = next(i for i, p in enumerate(body)
+              if p.find("w:pPr/w:pStyle", NS).get(w("val")) == closing_id)
+    before = body[at - 1]
+    assert text_of(before) == "Again second1"  # the last list item (then note 3's mark)
+    assert before.find("w:pPr/w:keepNext", NS) is not None
+    styles = pkg.xml("word/styles.xml")
+    ids = pkg.style_ids()
+    body_text = styles.find(f"w:style[@w:styleId='{ids['Body Text']}']", NS)
+    assert body_text.find("w:pPr/w:jc", NS) is None  # left, as the HTML
+    name = styles.find(f"w:style[@w:styleId='{ids['Signatory Name']}']", NS)
+    entry = styles.find(f"w:style[@w:styleId='{ids['Signatory Entry']}']", NS)
+    # names bold above their titles, in the text's weight in columns: as the HTML sets them
+    assert name.find("w:rPr/w:b", NS) is not None and entry.find("w:rPr/w:b", NS) is None

@@ -257,12 +257,19 @@ def test_newlines_in_a_note_never_reach_the_footnote_element():
     assert "line one\nline two" in html
 
 
-def test_a_statement_without_subject_takes_its_title_as_heading():
+def test_the_title_is_metadata_and_the_heading_prints_where_asked():
+    """#14: the title printed as an H1 in HTML (not in DOCX) when there was no subject; now
+    it names the document only, and `heading` prints in every format."""
     doc = make_doc(kind="statement", subject=None, addressees=[], salutation=None,
                    closing=None, date_line=None)
-    tree = Tree(render_html(doc, None))
-    assert tree.text["h1"] == ["A title"]
+    html = render_html(doc, None)
+    tree = Tree(html)
+    assert "h1" not in tree.text
+    assert '<article class="letter kind-statement" aria-label="A title">' in html
     assert not tree.find("address") and not tree.find("p", class_="salutation")
+    doc.heading_lines = ["Joint statement", "on the protection of defenders"]
+    tree = Tree(render_html(doc, None))
+    assert tree.text["h1"] == ["Joint statementon the protection of defenders"]
 
 
 def test_no_notes_no_endnote_section():
@@ -315,3 +322,28 @@ def test_pdf_without_pango_says_so(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", failing_import)
     with pytest.raises(PdfUnavailableError, match=r"system libraries \(Pango\).*libpango"):
         render_pdf("<p>x</p>")
+
+
+def test_the_weasyprint_pdf_is_tagged():
+    pytest.importorskip("weasyprint")
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    pdf = pypdf.PdfReader(io.BytesIO(render_pdf(make_doc())))
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+
+
+def test_consecutive_calls_are_bound_to_the_word_before_them_once():
+    doc = make_doc(blocks=[PBlock("paragraph", [[Text("Two notes here."), NoteCall(1, "a"),
+                                                 NoteCall(2, "b"), Text(" More.")]])],
+                   notes=[Note(1, "a", [Text("One.")]), Note(2, "b", [Text("Two.")])])
+    html = render_html(doc, None)
+    body = html.split('<div class="letter-body">')[1].split("</div>")[0]
+    assert body.count('id="fnref-1"') == 1 and body.count('id="fnref-2"') == 1
+    assert body.count('href="#fn-2"') == 1
+    # each call joined to what comes before it (U+2060 WORD JOINER): no line starts with one
+    assert re.search(r'Two notes here\.&#x2060;<sup class="fn-ref">.*&#x2060;<sup '
+                     r'class="fn-ref">.*href="#fn-2".* More\.</p>', body)

@@ -158,6 +158,12 @@ CASES = {
     "suspicious-text": (L, edit(R, ("name: David Alton", 'name: "David\\u202e Alton"')),
                         [("suspicious-text", 3)]),
     "mixed-script": (L, edit(R, ("name: Amnesty", "name: \u0410mnesty")), [("mixed-script", 7)]),
+    "signatories-unprinted": (edit(L, ("footnotes:\n", "signatures:\n  sections:\n"
+                                       "    - kind: individual\nfootnotes:\n")), R,
+                              [("signatories-unprinted", 9)]),
+    "count-mismatch": (edit(L, ("  - We write.[^n1]",
+                                "  - We write.[^n1] Five organizations have signed.")), R,
+                       [("count-mismatch", 8)]),
     "name-unprintable": (L, edit(R, ("name: David Alton", 'name: "David\\tAlton"')),
                          [("name-unprintable", 3)]),
     "name-formula": (L, edit(R, ("name: Amnesty", "name: =SUM(A1) Amnesty")),

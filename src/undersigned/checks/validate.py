@@ -14,6 +14,7 @@ from ..gcpause import paused_gc
 from ..problems import Pos, Problem
 from ..workspace import PRIVATE_SUFFIX, display_path, present, reserved_slug, roster_path
 from .citations import check_citation_style, check_inline, check_markup, check_source, suggest
+from .counts import check_signatories
 from .hostile import check_text
 from .rosters import RosterLoader, load_checked_roster
 
@@ -61,6 +62,8 @@ RULES = {
     "roster-duplicate": "Two signatories are the same after normalisation.",
     "roster-near-duplicate": "Two signatories look alike (warning).",
     "roster-order": "The roster is not in the order the renderer prints (warning).",
+    "count-mismatch": "A number of signatories in the text disagrees with the roster (warning).",
+    "signatories-unprinted": "Signatories of a kind that no section lists (warning).",
     "email-invalid": "An e-mail address is not valid.",
     "signed-future": "A signing date lies in the future.",
     "signed-after-as-of": "A signature is dated after the 'as of' date.",
@@ -131,8 +134,15 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool, ro
         from ..sources.quotes import check_quotations  # quotations against the archived sources
 
         problems += check_quotations(letter)
+    if roster is not None and letter is not None and (kinds := letter.signatures.as_listed_kinds()):
+        # printed in the roster's own order: roster-order does not apply to those kinds
+        listed = {(s.pos.file, s.pos.line) for s in roster.signatories if s.kind in kinds}
+        problems = [p for p in problems
+                    if p.rule != "roster-order" or (p.file, p.line) not in listed]
     if letter is not None and roster is not None:
         problems += check_endorsements(letter, roster, translations)
+        if warnings:
+            problems += check_signatories(letter, roster)
     return letter, roster, sorted(set(problems), key=_order)
 
 
@@ -183,7 +193,8 @@ def check_letter(letter: Letter, today: dt.date) -> list[Problem]:
     """Citation, text and letter-shape rules."""
     out: list[Problem] = []
     called: set[str] = set()
-    for block in letter.body:
+    annex = letter.annex.body if letter.annex is not None else []
+    for block in [*letter.body, *annex]:
         positions = block.item_pos if block.kind == "list" else [block.pos]
         for text, pos in zip(block.texts, positions, strict=False):
             if not text.strip():

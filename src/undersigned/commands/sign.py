@@ -69,7 +69,8 @@ def add(letter, name, kind, title, sort_as, country, email, date, via, lang, unn
         force, check_deliverability):
     """Add one signatory at its sorted place and update "as of".
 
-    Missing --name and --kind are asked for on a terminal. A likely duplicate (same name
+    A letter section with `order: as-listed` takes new signatories last, in order of
+    signing. Missing --name and --kind are asked for on a terminal. A likely duplicate (same name
     after normalisation, an acronym, or a near spelling) is refused with the existing entry's
     line; --force adds it anyway.
 

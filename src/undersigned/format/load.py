@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 
 from ..errors import LoadError
@@ -13,6 +14,7 @@ from ..textsafety import excerpt
 from . import schema
 from .dates import parse_partial_date
 from .model import (
+    Annex,
     Author,
     Block,
     Citation,
@@ -161,6 +163,15 @@ class Reader:
                 return value
             self.error(pos, "wrong-type", f"{what} must be true or false, not {_type_name(value)}")
             return None
+        if field.type == "int":
+            number = value if isinstance(value, int) and not isinstance(value, bool) else None
+            if isinstance(value, str) and value.strip().isdigit():
+                number = int(value)
+            if number is not None and 1 <= number <= 4:
+                return number
+            self.error(pos, "bad-value", f"{what} is {_type_name(value)}; write a whole number "
+                       "from 1 to 4")
+            return None
         if field.type == "enum":
             if value in field.choices:
                 return value
@@ -209,7 +220,7 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
     top = r.expect_map(raw, Pos(display, 1, 1), "a letter file")
     if top is None:
         return None, r.problems
-    nested = ("addressees", "cc", "body", "signatures", "style", "footnotes", "sources")
+    nested = ("addressees", "cc", "body", "signatures", "annex", "style", "footnotes", "sources")
     values, positions = r.fields(top, schema.LETTER, "the letter", nested)
 
     def value_pos(key: str) -> Pos:
@@ -252,10 +263,36 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
             for item, ipos in zip(secs or [], getattr(secs, "item_pos", []), strict=False):
                 if s := r.expect_map(item, ipos, "a section"):
                     sv, _ = r.fields(s, schema.SECTION, "a section")
-                    if sv.get("heading") and sv.get("kind"):
-                        signatures.sections.append(Section(sv["heading"], sv["kind"]))
+                    pattern = sv.get("pattern")
+                    unknown = set(re.findall(r"\{([^{}]*)\}", pattern or "")) - {"name", "title"}
+                    if pattern is not None and ("{name}" not in pattern or unknown):
+                        r.error(s.value_pos["pattern"], "bad-value",
+                                "'pattern' of a section must hold {name} (and may hold "
+                                "{title}), e.g. '{name}, in an individual capacity ({title})'"
+                                + (f"; {{{sorted(unknown)[0]}}} is not a field" if unknown
+                                   else ""))
+                    # a section without a heading is printed without one, never dropped
+                    if sv.get("kind"):
+                        signatures.sections.append(Section(
+                            pos=s.pos, **{k: v for k, v in sv.items() if v is not None}))
+
+    annex = None
+    if top.get("annex") is not None and (
+        m := r.expect_map(top["annex"], value_pos("annex"), "'annex'")
+    ):
+        v, _ = r.fields(m, schema.ANNEX, "'annex'", ("body",))
+        blocks: list[Block] = []
+        if m.get("body") is not None:
+            items = r.expect_list(m["body"], m.value_pos["body"], "'body' of the annex")
+            for item, ipos in zip(items or [], getattr(items, "item_pos", []), strict=False):
+                if block := _block(r, item, ipos):
+                    blocks.append(block)
+        else:
+            r.error(m.pos, "missing-field", "'annex' needs 'body:' (its paragraphs, as a list)")
+        annex = Annex(v.get("heading"), blocks, pos=m.pos)
 
     date_format = "MMMM D, YYYY"
+    addressee_layout = "stacked"
     citation_style = None
     style_pos: dict[str, Pos] = {}
     if top.get("style") is not None and (
@@ -263,6 +300,7 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
     ):
         v, _ = r.fields(m, schema.STYLE, "'style'")
         date_format = v.get("date_format") or date_format
+        addressee_layout = v.get("addressees") or addressee_layout
         citation_style = v.get("citations")
         for name in ("date_format", "citations"):  # rules point at the value itself
             if name in m.value_pos:
@@ -291,8 +329,9 @@ def build_letter(raw, path: Path, display: str) -> tuple[Letter | None, list[Pro
     if not values.get("kind") or not values.get("title"):
         return None, r.problems
     letter = Letter(
-        slug=_slug_of(path), path=path, body=body, signatures=signatures,
-        date_format=date_format, citation_style=citation_style, footnotes=footnotes,
+        slug=_slug_of(path), path=path, body=body, signatures=signatures, annex=annex,
+        date_format=date_format, addressee_layout=addressee_layout,
+        citation_style=citation_style, footnotes=footnotes,
         sources=sources,
         addressees=parties["addressees"], cc=parties["cc"], pos=top.pos,
         field_pos={**positions, **{k: top.key_pos[k] for k in nested if k in top}, **style_pos},
@@ -370,6 +409,15 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
         if v.get("cite"):
             parts.append(Citation(pos=m.pos, field_pos=fpos, **v))
     return Footnote(key, parts, kpos)
+
+
+def as_listed_kinds(letter_path: Path) -> frozenset[str]:
+    """The kinds of signatory a letter prints in its roster's own order (`order: as-listed`),
+    which `fmt` and `sign` then keep as they are; none if the letter is missing or broken."""
+    if not letter_path.is_file():
+        return frozenset()
+    letter, _ = load_letter(letter_path)
+    return letter.signatures.as_listed_kinds() if letter is not None else frozenset()
 
 
 def load_roster(path: Path, display: str | None = None) -> tuple[Roster | None, list[Problem]]:

@@ -133,13 +133,31 @@ class Party:
 
 @dataclass
 class Section:
-    heading: str
-    kind: str  # individual | organization | all
+    """One section of the printed signatory list, and how it is laid out."""
+
+    heading: str | None = None  # None or "": the section prints without a heading
+    kind: str = "all"  # individual | organization | all
+    layout: str = "stacked"  # stacked | inline | table
+    columns: int | None = None  # None: two for a list of names alone, else one
+    order: str = "alphabetical"  # alphabetical | as-listed (the roster's own order)
+    separator: str | None = None  # inline: between name and title (default ", ")
+    pattern: str | None = None  # inline: e.g. "{name}, in an individual capacity ({title})"
+    note: str | None = None  # a line under the section's heading
+    pos: Pos = NOWHERE
+
+
+@dataclass
+class Annex:
+    """Text printed after the signatures: a heading and body blocks."""
+
+    heading: str | None
+    body: list[Block]
+    pos: Pos = NOWHERE
 
 
 @dataclass
 class SignatureStyle:
-    heading: str = "Signatories (as of {as_of}):"
+    heading: str | None = "Signatories (as of {as_of}):"  # "" prints the list with none
     note: str | None = None
     sections: list[Section] = field(
         default_factory=lambda: [
@@ -148,6 +166,15 @@ class SignatureStyle:
         ]
     )
     group_by: str | None = None
+
+    def as_listed_kinds(self) -> frozenset[str]:
+        """The kinds of signatory the letter prints in the roster's own order."""
+        kinds: set[str] = set()
+        for section in self.sections:
+            if section.order == "as-listed":
+                kinds |= {"individual", "organization"} if section.kind == "all" \
+                    else {section.kind}
+        return frozenset(kinds)
 
 
 @dataclass
@@ -168,6 +195,11 @@ class Letter:
     signatures: SignatureStyle = field(default_factory=SignatureStyle)
     date_format: str = "MMMM D, YYYY"
     citation_style: str | None = None  # style.citations; None: the workspace's default
+    heading: str | None = None  # printed at the top; `title` itself is metadata only
+    delivery: str | None = None  # a delivery line above the addressees: "Via email"
+    cc_position: str = "end"  # top: under the addressees; end: after the signatures
+    addressee_layout: str = "stacked"  # style.addressees: stacked | side-by-side
+    annex: Annex | None = None
     footnotes: dict[str, Footnote] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     pos: Pos = NOWHERE

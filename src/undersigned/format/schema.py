@@ -44,7 +44,7 @@ NOT_PRINTED = ("type", "snapshot", "date_format", "quote_comma_inside", "note")
 class Field:
     """One key of a mapping: its type, whether it is required, and its documentation."""
 
-    type: str  # str | text | date | partial-date | bool | enum | authors
+    type: str  # str | text | date | partial-date | bool | int | enum | authors
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -61,13 +61,27 @@ PARTY = {
     "address": _f("text", "Postal address block, one line per line."),
 }
 
+LAYOUTS = ("stacked", "inline", "table")
+ORDERS = ("alphabetical", "as-listed")
+
 SECTION = {
-    "heading": _f("str", "Heading printed above this section of the list.", True),
+    "heading": _f("str", "Heading printed above this section of the list; empty or absent: "
+                  "none. {count:…} and {as_of} are filled in."),
     "kind": _f("enum", "Which signatories the section lists.", True, (*SIGNATORY_KINDS, "all")),
+    "layout": _f("enum", "stacked: the title under the name; inline: 'Name, title' on one "
+                 "line; table: a bordered table.", False, LAYOUTS),
+    "columns": _f("int", "How many columns the entries are set in (1 to 4)."),
+    "order": _f("enum", "alphabetical (by collation key) or as-listed (the roster's own "
+                "order, kept by fmt and sign).", False, ORDERS),
+    "separator": _f("str", "inline: what stands between name and title (default ', ')."),
+    "pattern": _f("str", "inline: the whole entry, e.g. '{name}, in an individual capacity "
+                  "({title})'; entries without a title print the name alone."),
+    "note": _f("str", "A line under the section's heading."),
 }
 
 SIGNATURES = {
-    "heading": _f("str", "Heading above the list; {as_of} is replaced by the formatted date."),
+    "heading": _f("str", "Heading above the list; \"\" for none. {as_of} and {count:…} are "
+                  "filled in."),
     "note": _f("str", "A line under the heading, e.g. 'Affiliations are for identification only.'"),
     "group_by": _f("enum", "Sub-headings per country inside each section.", False, ("country",)),
 }
@@ -76,6 +90,12 @@ STYLE = {
     "date_format": _f("str", "Date pattern: tokens D DD M MM MMM MMMM YY YYYY."),
     "citations": _f("str", "Citation style of the notes: house (the default), bluebook, oscola, "
                     "or a style file in the workspace's templates/ (e.g. coalition.yaml)."),
+    "addressees": _f("enum", "How several addressees are set: stacked or side-by-side.", False,
+                     ("stacked", "side-by-side")),
+}
+
+ANNEX = {
+    "heading": _f("str", "Heading of the annex."),
 }
 
 SOURCE = {
@@ -140,6 +160,11 @@ LETTER = {
     "subject": _f("str", "Subject line, e.g. 'Re: …'."),
     "salutation": _f("str", "e.g. 'Dear President Xi Jinping,' or 'To Whom It May Concern:'."),
     "closing": _f("str", "e.g. 'Sincerely,', 'Respectfully,'."),
+    "heading": _f("text", "Printed at the top of the first page (a statement's title; one or "
+                  "more lines). 'title' itself is never printed."),
+    "delivery": _f("str", "A delivery line above the addressees, e.g. 'Via email'."),
+    "cc_position": _f("enum", "Where cc recipients print: top (under the addressees) or end "
+                      "(after the signatures, the default).", False, ("top", "end")),
 }
 
 SIGNATORY = {
@@ -173,6 +198,8 @@ def _props(spec: dict[str, Field]) -> dict:
             prop = {"$ref": "#/$defs/partial-date"}
         elif field.type == "bool":
             prop = {"type": "boolean"}
+        elif field.type == "int":
+            prop = {"type": "integer", "minimum": 1, "maximum": 4}
         elif field.type == "enum":
             prop = {"enum": list(field.choices)}
         elif field.type == "authors":
@@ -223,12 +250,15 @@ def letter_json_schema() -> dict:
     signatures = _object(
         SIGNATURES, sections={"type": "array", "items": _object(SECTION)}
     )
+    annex = _object(ANNEX, body={"type": "array", "items": block})
+    annex["required"] = ["body"]
     schema = _object(
         LETTER,
         addressees={"type": "array", "items": _object(PARTY)},
         cc={"type": "array", "items": _object(PARTY)},
         body={"type": "array", "items": block},
         signatures=signatures,
+        annex=annex,
         style=_object(STYLE),
         footnotes={"type": "object", "additionalProperties": footnote},
         sources={"type": "object", "additionalProperties": _object(SOURCE)},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -120,8 +119,12 @@ _KEEP = "<w:keepNext/><w:keepLines/>"
 STYLES = [
     StyleSpec("paragraph", "Normal", None, builtin=True, priority=0),
     StyleSpec("character", "Default Paragraph Font", None, builtin=True, priority=1),
-    StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180) + '<w:jc w:val="both"/>',
-              builtin=True, priority=1),
+    # left-aligned, as the HTML: justified text without hyphenation leaves wide gaps
+    StyleSpec("paragraph", "Body Text", "Normal", _spacing(after=180), builtin=True, priority=1),
+    StyleSpec("paragraph", "Letter Heading", "Normal", _KEEP + _spacing(after=360),
+              '<w:b/><w:bCs/><w:sz w:val="28"/><w:szCs w:val="28"/>'),
+    StyleSpec("paragraph", "Delivery Line", "Normal", "<w:keepNext/>" + _spacing(after=240),
+              "<w:b/><w:bCs/>"),
     # not Word's "Date": pandoc reads a paragraph in that style as metadata and drops it
     StyleSpec("paragraph", "Date Line", "Normal", _spacing(after=360), next="Addressee"),
     StyleSpec("paragraph", "Addressee", "Normal", "<w:keepLines/>" + _spacing(after=240)),
@@ -149,12 +152,23 @@ STYLES = [
               '<w:b/><w:bCs/><w:smallCaps/><w:spacing w:val="10"/>'),
     StyleSpec("paragraph", "Signatory Group", "Normal", _KEEP + _spacing(before=160, after=60),
               "<w:i/><w:iCs/>"),
+    # a name above its title is bold (as in the HTML); names in a column, a line or a table
+    # are set in the text's own weight
     StyleSpec("paragraph", "Signatory Name", "Normal",
-              "<w:keepLines/>" + _spacing(after=20) + '<w:ind w:left="284" w:hanging="284"/>'),
+              "<w:keepLines/>" + _spacing(after=20) + '<w:ind w:left="284" w:hanging="284"/>',
+              "<w:b/><w:bCs/>"),
+    StyleSpec("paragraph", "Signatory Entry", "Normal",
+              "<w:keepLines/>" + _spacing(after=60) + '<w:ind w:left="284" w:hanging="284"/>'),
+    StyleSpec("paragraph", "Signatory Cell", "Normal", "<w:keepLines/>" + _spacing(after=0)),
     StyleSpec("paragraph", "Signatory Title", "Normal",
               "<w:keepLines/>" + _spacing(after=140, line=240),
               _GREY + '<w:sz w:val="20"/><w:szCs w:val="20"/>'),
-    StyleSpec("paragraph", "Copy Recipients", "Normal", "<w:keepLines/>" + _spacing(after=0)),
+    # "cc:" hangs to the left of the recipients' blocks, as in the HTML
+    StyleSpec("paragraph", "Copy Recipients", "Normal",
+              '<w:keepLines/><w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs>'
+              + _spacing(after=0) + '<w:ind w:left="567" w:hanging="567"/>'),
+    StyleSpec("paragraph", "Annex Heading", "Heading 1", "<w:pageBreakBefore/>",
+              next="Body Text"),
     StyleSpec("paragraph", "Footnote Text", "Normal", _spacing(after=60, line=240),
               '<w:sz w:val="18"/><w:szCs w:val="18"/>', builtin=True, priority=99),
     StyleSpec("character", "Footnote Reference", "Default Paragraph Font",
@@ -545,9 +559,12 @@ def _open_reference(reference_doc: Path | None):
 
 
 def _clear_body(document):
-    """Empty the reference document's body; return it and its final section properties."""
+    """Empty the reference document's body; return it and the letter's section properties
+    (see `_letter_section`)."""
+    from .docxbody import letter_section
+
     body = document.element.body
-    sect_pr = body[-1] if len(body) and body[-1].tag == qn("w:sectPr") else None
+    sect_pr = letter_section(body)
     del body[:]
     if sect_pr is not None:
         body.append(sect_pr)  # python-docx reads the page setup from here until the swap
@@ -739,6 +756,9 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     (the letter's date) becomes the document's created and modified time; the same input
     always gives the same bytes.
     """
+    # the body is written by docxbody, which builds on this module's helpers
+    from .docxbody import Columns, body_xml, set_sect_child, text_width
+
     document = _open_reference(reference_doc)
     house = reference_doc is None
     styles = _Styles(document.styles.element)
@@ -749,7 +769,7 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
 
     body, sect_pr = _clear_body(document)
     if sect_pr is not None and prepared.dir == "rtl":
-        _set_sect_child(sect_pr, "bidi", "")  # columns and gutter right to left too
+        set_sect_child(sect_pr, "bidi", "")  # columns and gutter right to left too
     if house:  # before the body fills up: python-docx finds sections by searching it
         _page_numbers(document, ids["Footer"])
     footnotes = _footnotes_part(document)
@@ -761,8 +781,8 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     # paragraphs one by one through python-docx searches for the section properties on
     # every call, which makes 50,000 signatories quadratic.
     inline = _Inline(document.part, ids, note_ids)
-    columns = _Columns(sect_pr) if sect_pr is not None else None
-    xml = _body_xml(prepared, inline, ids, numbering, columns)
+    columns = Columns(sect_pr) if sect_pr is not None else None
+    xml = body_xml(prepared, inline, ids, numbering, columns, text_width(sect_pr))
     new_body = etree.fromstring(f"<w:body {NSDECLS}>{xml}</w:body>".encode(), _PARSER)
     if columns is not None:
         new_body.append(columns.final())
@@ -791,121 +811,3 @@ def _footnote_xml(note, note_id: int, inline: _Inline, ids: dict[str, str]) -> s
             f'<w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteRef/></w:r>'
             f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{inline.runs(note.nodes)}'
             "</w:p></w:footnote>")
-
-
-_SECT_PR_ORDER = (
-    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
-    "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
-    "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
-)
-
-
-def _set_sect_child(sect_pr, name: str, xml: str | None) -> None:
-    """Replace (or remove, with None) the child `name` of a w:sectPr, in schema order."""
-    for old in sect_pr.findall(qn(f"w:{name}")):
-        sect_pr.remove(old)
-    if xml is None:
-        return
-    new = etree.fromstring(f"<w:{name} {NSDECLS} {xml}/>")
-    later = {qn(f"w:{n}") for n in _SECT_PR_ORDER[_SECT_PR_ORDER.index(name) + 1:]}
-    for child in sect_pr:
-        if child.tag in later:
-            child.addprevious(new)
-            return
-    sect_pr.append(new)
-
-
-class _Columns:
-    """Section breaks that set a list of short names (no titles) in two balanced columns.
-
-    Word keeps a section's properties in its last paragraph. The first break ends the
-    letter's own section (page setup, first-page footer); every later section starts
-    "continuous", on the same page, and carries the same headers and footers.
-    """
-
-    def __init__(self, sect_pr) -> None:
-        self.original = sect_pr
-        self.used = False
-
-    def _variant(self, columns: bool):
-        sect_pr = copy.deepcopy(self.original)
-        _set_sect_child(sect_pr, "titlePg", None)
-        _set_sect_child(sect_pr, "type", 'w:val="continuous"')
-        if columns:
-            _set_sect_child(sect_pr, "cols", 'w:num="2" w:space="567"')
-        return sect_pr
-
-    def start(self) -> str:
-        """The properties closing the single-column text before a two-column list."""
-        sect_pr = self.original if not self.used else self._variant(columns=False)
-        self.used = True
-        return etree.tostring(sect_pr, encoding="unicode")
-
-    def end(self) -> str:
-        """The properties closing a two-column list."""
-        return etree.tostring(self._variant(columns=True), encoding="unicode")
-
-    def final(self):
-        """The body's closing section properties: continuous when a list came before."""
-        return self._variant(columns=False) if self.used else self.original
-
-
-def _body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering,
-              columns: _Columns | None = None) -> str:
-    out: list[str] = []
-    add = out.append
-    if doc.date_line:
-        add(_paragraph(s["Date Line"], inline.text_run(doc.date_line)))
-    for party in doc.addressees:
-        add(_paragraph(s["Addressee"], _lines(inline, _party_lines(party))))
-    if doc.subject:
-        add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
-    if doc.salutation:
-        add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
-    for block in doc.blocks:
-        if block.kind == "list":
-            style = "List Number" if block.ordered else "List Bullet"
-            num_id = numbering.new_list(style, block.ordered)
-            num_pr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
-            for item in block.items:
-                add(_paragraph(s[style], inline.runs(item), num_pr))
-        else:
-            style = {"heading": "Heading 1", "quote": "Block Quote"}.get(block.kind, "Body Text")
-            for item in block.items:
-                add(_paragraph(s[style], inline.runs(item)))
-    if doc.closing:
-        add(_paragraph(s["Closing"], inline.text_run(doc.closing)))
-    if doc.signatures_heading and doc.sections:
-        add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
-        if doc.signatures_note:
-            add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
-        name_style, title_style = s["Signatory Name"], s["Signatory Title"]
-        for section in doc.sections:
-            # names alone are short: two columns, as the HTML sets them
-            two_columns = columns is not None and not any(
-                clean(e.title).strip() for e in section.entries)
-            add(_paragraph(s["Signatory Section"], inline.text_run(section.heading),
-                           columns.start() if two_columns else ""))
-            for group, entries in section.groups:
-                if group:
-                    add(_paragraph(s["Signatory Group"], inline.text_run(group)))
-                for entry in entries:
-                    title = clean(entry.title).strip() if entry.title else ""
-                    # the name stays on the page of its title: an entry never splits
-                    add(_paragraph(name_style, inline.text_run(entry.name),
-                                   "<w:keepNext/>" if title else ""))
-                    if title:
-                        add(_paragraph(title_style, inline.text_run(title)))
-            if two_columns:
-                last = out.pop()
-                out.append(last.replace("</w:pPr>", columns.end() + "</w:pPr>", 1))
-        if columns is not None and columns.used and not doc.cc:
-            # the last section needs a paragraph of its own; keep it one point high
-            add('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
-                'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
-    if doc.cc:
-        add(_paragraph(s["Copy Recipients"], inline.text_run("cc:"), "<w:keepNext/>"))
-        for party in doc.cc:
-            line = ", ".join(x for x in (party.name, party.title) if x)
-            add(_paragraph(s["Copy Recipients"], inline.text_run(line)))
-    return "".join(out)

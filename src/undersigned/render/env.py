@@ -29,9 +29,10 @@ class _Sandbox(SandboxedEnvironment):
 def _data_types() -> frozenset[type]:
     from ..format.inline import Span, Text
     from ..format.model import Party
-    from .prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
+    from .prepare import Entry, Note, NoteCall, PAnnex, PBlock, Prepared, RSection
 
-    return frozenset({Entry, Note, NoteCall, PBlock, Prepared, RSection, Party, Span, Text})
+    return frozenset({Entry, Note, NoteCall, PAnnex, PBlock, Prepared, RSection, Party, Span,
+                      Text})
 
 
 _DATA_TYPES = _data_types()

@@ -157,7 +157,15 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
             f"PDF output needs WeasyPrint's system libraries (Pango); see WeasyPrint's "
             f"installation notes for your system ({e})") from e
 
-    return weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint)).write_pdf()
+    document = weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint))
+    # A tagged PDF (headings, lists, tables and reading order for screen readers): PDF/UA-1
+    # where this WeasyPrint knows it, else plain tags, else (older versions) untagged.
+    for options in ({"pdf_variant": "pdf/ua-1"}, {"pdf_tags": True}):
+        try:
+            return document.write_pdf(**options)
+        except (TypeError, ValueError, KeyError):
+            continue
+    return document.write_pdf()
 
 
 def _data_only_fetcher(weasyprint):

@@ -11,10 +11,8 @@ from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
 from ..format.locales import format_count
 from ..format.model import Letter, Party, Roster
-from ..roster.collation import fold, sort_key
-from ..textsafety import one_line, scrub_tree
-
-OTHER_COUNTRIES = "Other"
+from ..textsafety import scrub_tree
+from .layout import OTHER_COUNTRIES, Entry, RSection, fill_fields, signatory_sections  # noqa: F401
 
 
 @dataclass
@@ -41,22 +39,6 @@ class PBlock:
 
 
 @dataclass
-class Entry:
-    name: str
-    title: str | None = None
-
-
-@dataclass
-class RSection:
-    heading: str
-    groups: list[tuple[str | None, list[Entry]]]
-
-    @property
-    def entries(self) -> list[Entry]:
-        return [e for _, entries in self.groups for e in entries]
-
-
-@dataclass
 class Prepared:
     title: str
     lang: str
@@ -74,6 +56,12 @@ class Prepared:
     sections: list[RSection]
     notes: list[Note] = field(default_factory=list)
     dir: str = "ltr"  # writing direction: rtl for a right-to-left language
+    # the page layout (render/layout.py): where the letter puts what
+    heading_lines: list[str] = field(default_factory=list)
+    delivery: str | None = None
+    cc_position: str = "end"
+    addressee_layout: str = "stacked"
+    annex: PAnnex | None = None
 
 
 def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | None = None
@@ -118,6 +106,7 @@ def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | No
         PBlock(b.kind, [resolve(parse_inline(t)) for t in b.texts], b.ordered, b.id)
         for b in letter.body
     ]
+    layout = page_layout(letter, resolve)  # the annex may call notes too: before the notes
     notes = _format_notes(letter, numbers, resolve, citations)
 
     date_line = None
@@ -128,39 +117,38 @@ def prepare(letter: Letter, roster: Roster | None, citations: CitationStyle | No
     elif letter.place:
         date_line = letter.place
 
-    sections = []
     printed = [s for s in confirmed if s.named]
-    for section in letter.signatures.sections:
-        chosen = sorted((s for s in printed if section.kind in ("all", s.kind)), key=sort_key)
-        if not chosen:
-            continue
-        if letter.signatures.group_by == "country":
-            groups: dict[str | None, list] = {}
-            for s in chosen:
-                groups.setdefault(s.country and one_line(s.country), []).append(_entry(s))
-            ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
-            # signatories without a country come last, under a heading of their own, so they
-            # never read as part of the country listed before them
-            ordered = [(country or OTHER_COUNTRIES, entries) for country, entries in ordered]
-            sections.append(RSection(section.heading, ordered))
-        else:
-            sections.append(RSection(section.heading, [(None, [_entry(s) for s in chosen])]))
+    sections = signatory_sections(letter, printed, field_value)
     heading = None
     if roster is not None:
-        heading = letter.signatures.heading.replace("{as_of}", as_of or "")
+        heading = fill_fields(letter.signatures.heading, field_value)
     return Prepared(
         title=letter.title, lang=letter.lang, slug=letter.slug, kind=letter.kind,
         date_line=date_line, addressees=letter.addressees, cc=letter.cc,
         subject=letter.subject, salutation=letter.salutation, blocks=blocks,
         closing=letter.closing, signatures_heading=heading,
-        signatures_note=letter.signatures.note, sections=sections, notes=notes,
+        signatures_note=fill_fields(letter.signatures.note, field_value), sections=sections,
+        notes=notes, **layout,
     )
 
 
-def _entry(s) -> Entry:
-    """A printed signatory: name and title each on one line, so that no name can print as two
-    entries of the list."""
-    return Entry(one_line(s.name), one_line(s.title) if s.title else None)
+@dataclass
+class PAnnex:
+    heading: str | None
+    blocks: list[PBlock]
+
+
+def page_layout(letter: Letter, resolve) -> dict:
+    """The Prepared fields that say where the letter puts its parts (see docs/format.md)."""
+    annex = None
+    if letter.annex is not None:
+        annex = PAnnex(letter.annex.heading, [
+            PBlock(b.kind, [resolve(parse_inline(t)) for t in b.texts], b.ordered, b.id)
+            for b in letter.annex.body])
+    lines = [line.strip() for line in (letter.heading or "").splitlines() if line.strip()]
+    return {"heading_lines": lines, "delivery": letter.delivery,
+            "cc_position": letter.cc_position, "addressee_layout": letter.addressee_layout,
+            "annex": annex}
 
 
 def _merge(nodes: list) -> list:

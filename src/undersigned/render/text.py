@@ -23,6 +23,27 @@ def inline_text(nodes: list) -> str:
     return "".join(out)
 
 
+#: a name column wider than this is not aligned: each entry reads "name — title" instead
+ALIGN_LIMIT = 40
+
+
+def table_lines(entries: list, width: int | None = None) -> list[str]:
+    """A table of signatories as text: one entry per line, titles aligned in a column when
+    the names are short enough (and the line fits `width`), else "name — title"."""
+    widest = max((len(e.name) for e in entries if e.title), default=0)
+    longest = max((widest + 2 + len(e.title) for e in entries if e.title), default=0)
+    aligned = widest <= ALIGN_LIMIT and (not width or longest <= width)
+    out = []
+    for e in entries:
+        if not e.title:
+            out.append(e.name)
+        elif aligned:
+            out.append(f"{e.name.ljust(widest)}  {e.title}")
+        else:
+            out.append(f"{e.name} — {e.title}")
+    return out
+
+
 def render_text(doc: Prepared, templates: Path | None = None, width: int | None = None) -> str:
     """Render the letter as text; `width` wraps paragraphs (default: one line per paragraph)."""
 
@@ -36,6 +57,7 @@ def render_text(doc: Prepared, templates: Path | None = None, width: int | None 
     env = make_environment(templates, autoescape=False)
     env.filters["inline"] = inline_text
     env.filters["wrap"] = wrap
+    env.globals["table_lines"] = lambda entries: table_lines(entries, width)
     text = render_template(env, "letter.txt.j2", doc=doc)
     # exactly one blank line between blocks, one newline at the end
     lines = [line.rstrip() for line in text.splitlines()]

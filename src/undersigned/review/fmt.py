@@ -17,8 +17,9 @@ INDENT = 2
 
 # Key order of each mapping, in reading order of the letter (docs/format.md). Keys a mapping
 # has that are not listed keep their relative order after the listed ones.
-LETTER_ORDER = ("kind", "title", "lang", "date", "place", "addressees", "cc", "subject",
-                "salutation", "body", "closing", "signatures", "style", "footnotes", "sources")
+LETTER_ORDER = ("kind", "title", "lang", "heading", "date", "place", "delivery", "addressees",
+                "cc", "cc_position", "subject", "salutation", "body", "closing", "signatures",
+                "annex", "style", "footnotes", "sources")
 # A block's `id` comes first: it names the block, and stays in sight above a long paragraph.
 BLOCK_ORDER = ("id", "paragraph", "heading", "quote", "list", "ordered")
 SIGNATURES_ORDER = ("heading", "note", "sections", "group_by")
@@ -39,8 +40,10 @@ def key_order(kind: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
         return LETTER_ORDER
     if n == 2 and path[0] in ("addressees", "cc") and path[1] == "*":
         return tuple(schema.PARTY)
-    if path == ("body", "*"):
+    if path in (("body", "*"), ("annex", "body", "*")):
         return BLOCK_ORDER
+    if path == ("annex",):
+        return (*schema.ANNEX, "body")
     if path == ("signatures",):
         return SIGNATURES_ORDER
     if path == ("signatures", "sections", "*"):
@@ -489,22 +492,24 @@ def format_letter_text(text: str, display: str = "<letter>") -> str:
     return out
 
 
-def format_roster_text(text: str, display: str = "<roster>") -> str:
+def format_roster_text(text: str, display: str = "<roster>",
+                       as_listed: frozenset[str] = frozenset()) -> str:
     """The roster in its canonical layout (docs/format.md).
 
     One flat entry per block, a blank line between entries, sorted by collation key within
-    each kind, comments kept. The roster module's fast writer does this when it is available.
+    each kind (but the kinds in `as_listed`, which its letter prints in the roster's order),
+    comments kept. The roster module's fast writer does this when it is available.
     """
     canonical = _roster_writer()
     if canonical is not None:
-        out = canonical(text, display)
+        out = canonical(text, display, as_listed)
         if out != text and not plainly_laid_out(text):
             # a hand-formatted roster takes the writer's slower path: prove it kept everything
             # (cheap next to reading such a file at all)
             _check_same(parse_document(text, display), out, display, "roster")
         return out
     doc = parse_document(text, display)
-    _sort_entries(doc)
+    _sort_entries(doc, as_listed)
     out = _Writer("roster").document(doc)
     if out != text:
         _check_same(doc, out, display, "roster")
@@ -520,8 +525,9 @@ def _roster_writer():
     return write_canonical_roster
 
 
-def _sort_entries(doc: Document) -> None:
-    """Sort signatories by collation key within each kind, each kind keeping its places."""
+def _sort_entries(doc: Document, as_listed: frozenset[str] = frozenset()) -> None:
+    """Sort signatories by collation key within each kind, each kind keeping its places (the
+    kinds in `as_listed` keep their order)."""
     from ..format.model import Signatory
     from ..roster.collation import sort_key
 
@@ -547,7 +553,9 @@ def _sort_entries(doc: Document) -> None:
     for i, (kind, _) in enumerate(keyed):
         slots_by_kind.setdefault(kind, []).append(i)
     result = list(items)
-    for places in slots_by_kind.values():
+    for kind, places in slots_by_kind.items():
+        if kind in as_listed:
+            continue
         chosen = sorted(places, key=lambda i: keyed[i][1])
         for place, i in zip(places, chosen, strict=True):
             result[place] = items[i]
@@ -563,6 +571,14 @@ def file_kind(path: Path, text: str | None = None) -> str:
     if text is not None and re.search(r"^signatories:", text, re.M):
         return "roster"
     return "letter"
+
+
+def _as_listed_of(roster: Path) -> frozenset[str]:
+    """The kinds the roster's letter (letters/<slug>.yaml beside signatories/) prints as
+    listed: `fmt` keeps their order."""
+    from ..format.load import as_listed_kinds
+
+    return as_listed_kinds(roster.parent.parent / "letters" / roster.name)
 
 
 @dataclass
@@ -589,7 +605,10 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     before = data.decode("utf-8")
     kind = file_kind(path, text)
     with paused_gc():  # a roster is tens of thousands of entries; see gcpause
-        after = (format_roster_text if kind == "roster" else format_letter_text)(text, display)
+        if kind == "roster":
+            after = format_roster_text(text, display, _as_listed_of(path))
+        else:
+            after = format_letter_text(text, display)
     return Formatted(path, before, after)
 
 

@@ -17,14 +17,16 @@ from .collation import sort_key
 from .rosterfile import RosterText, comment_of, format_entry, with_newline
 
 
-def write_canonical_roster(roster_text: str, display: str = "<roster>") -> str:
+def write_canonical_roster(roster_text: str, display: str = "<roster>",
+                           as_listed: frozenset[str] = frozenset()) -> str:
     """The roster rewritten in the canonical layout and sort order, comments kept.
 
     Each entry's fields keep their order and values; every field becomes one `key: value` line
     with a canonical scalar, a trailing comment stays on its field's line, and comment lines
     stay with the entry they are in or directly above. Entries are grouped by kind (in the
-    order kinds first appear) and sorted by collation key within each kind, one blank line
-    apart. Lines before the first entry and after the last are copied unchanged.
+    order kinds first appear) and sorted by collation key within each kind — except the kinds
+    in `as_listed` (the letter prints them in the roster's order), which keep their order —
+    one blank line apart. Lines before the first entry and after the last are copied unchanged.
     """
     doc = RosterText(roster_text, display)
     try:
@@ -44,7 +46,9 @@ def write_canonical_roster(roster_text: str, display: str = "<roster>") -> str:
         trail = "".join(ln for ln in _lines(text[end:following]) if ln.strip())
         body = _canonical_body(doc, i, values[i])
         group = kinds.setdefault(str(values[i].get("kind")), len(kinds))
-        key = sort_key(entry.signatory()) if entry.name is not None else ("", "")
+        # the kinds the letter prints as listed keep the roster's order
+        key = sort_key(entry.signatory()) if entry.name is not None and \
+            str(values[i].get("kind")) not in as_listed else ("", "")
         blocks.append((group, key, i, _unix(lead) + body + _unix(trail)))
     blocks.sort(key=lambda b: b[:3])
     head = text[:doc.start_of(0)]

@@ -554,7 +554,8 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                 if private_part := {k: c[k] for k in PRIVATE_FIELDS if k in c}:
                     private[str(roster.doc.entries[i].name)] = private_part
         sigs = [c.signatory for c in report.new]
-        text = rosterfile.insert_entries(doc, sigs) if sigs else doc.text
+        text = rosterfile.insert_entries(doc, sigs, as_listed=roster.as_listed) if sigs \
+            else doc.text
         text = raise_as_of(doc, text, [s.signed_on for s in sigs])
         private.update({c.signatory.name: {"email": c.email, "consent": c.consent}
                         for c in report.new if c.email or c.consent})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
-from ..format.load import load_roster
+from ..format.load import as_listed_kinds, load_roster
 from ..format.model import Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
@@ -152,6 +152,8 @@ class OpenRoster:
         self.exists = text is not None
         self.text = text if text is not None else ROSTER_HEADER + "signatories:\n"
         self.doc = RosterText(self.text, paths.roster.name)
+        # kinds the letter prints in the roster's order: new entries go at the end of them
+        self.as_listed = as_listed_kinds(paths.letter)
         if fields:
             _extra_values(self.doc, fields)
 
@@ -319,7 +321,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
                               + "; nothing added (use --force if it is a different signatory)")
         if same or similar:
             warnings = [f"added despite: {m.describe()}" for m in [same, *similar] if m]
-        text = rosterfile.insert_entries(roster.doc, [sig])
+        text = rosterfile.insert_entries(roster.doc, [sig], as_listed=roster.as_listed)
         days = [sig.signed_on] if sig.status == "confirmed" else []
         if _current_as_of(roster.doc) is None and not days:
             days = [today]
@@ -504,6 +506,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
                                   close) + "; not renamed (use --force)")
         moves = any(k in changes and changes[k] != old.get(k) for k in ("name", "kind",
                                                                          "sort_as"))
+        if old.get("kind") in roster.as_listed and new_values.get("kind") == old.get("kind"):
+            moves = False  # printed as listed: a renamed entry keeps its place
         text = rosterfile.update_entry(doc, i, changes)
         if moves:  # carry the entry, its comments included, to its new sorted place
             edited = RosterText(text, paths.roster.name)
@@ -511,7 +515,8 @@ def update_signatory(letter: Path, name: str, changes: dict, *, email: str | Non
             rest = RosterText(rosterfile.remove_entry(edited, i), paths.roster.name)
             sig = Signatory(name=str(new_values["name"]), kind=str(new_values["kind"]),
                             signed_on=None, sort_as=new_values.get("sort_as"))
-            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"])
+            text = rosterfile.insert_entries(rest, [sig], [chunk.rstrip("\r\n") + "\n"],
+                                             as_listed=roster.as_listed)
         day = new_values.get("signed_on")
         if isinstance(day, str):
             day = dt.date.fromisoformat(day) if re.fullmatch(r"\d{4}-\d\d-\d\d", day) else None

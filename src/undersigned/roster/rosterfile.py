@@ -331,11 +331,13 @@ class RosterText:
 
     # -- ordering
 
-    def position_for(self, sig: Signatory) -> int:
+    def position_for(self, sig: Signatory, as_listed: frozenset[str] = frozenset()) -> int:
         """The index in `entries` before which a new entry for `sig` belongs.
 
         Within its kind, after every entry that sorts before or equal to it (binary search, so
-        only a few sort keys are computed); a kind not yet in the file goes after all entries.
+        only a few sort keys are computed), or after the last of its kind when the letter
+        prints that kind as listed (order of signing); a kind not yet in the file goes after
+        all entries.
         """
         if not hasattr(self, "_by_kind"):
             self._by_kind: dict[str, list[int]] = {}
@@ -345,6 +347,8 @@ class RosterText:
         same = self._by_kind.get(sig.kind)
         if not same:
             return len(self.entries)
+        if sig.kind in as_listed:
+            return same[-1] + 1
 
         def key_of(i: int) -> tuple:
             if i not in self._sort_keys:
@@ -372,13 +376,28 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def kind_order(doc: RosterText, sigs: list[Signatory]) -> dict[str, int]:
+    """The rank of each kind in the file: as the kinds first appear, new kinds after them
+    (individuals before organisations, as the default sections print them)."""
+    ranks: dict[str, int] = {}
+    for e in doc.entries:
+        ranks.setdefault(str(e.kind), len(ranks))
+    for kind in ("individual", "organization", *(str(s.kind) for s in sigs)):
+        ranks.setdefault(kind, len(ranks))
+    return ranks
+
+
 def insert_entries(doc: RosterText, sigs: list[Signatory],
-                   blocks: list[str] | None = None) -> str:
+                   blocks: list[str] | None = None,
+                   as_listed: frozenset[str] = frozenset()) -> str:
     """The roster text with new entries spliced in at their sorted places; nothing else moves.
 
-    `blocks`, when given, are the entries' texts (else `format_entry` of each signatory).
+    Entries of a kind the letter prints `as-listed` go after the last of their kind, in the
+    order given. `blocks`, when given, are the entries' texts (else `format_entry` of each
+    signatory). Whatever the file held before, each kind stays in one run, as `fmt` keeps it.
     """
     placed: dict[int, list[tuple[tuple, str]]] = {}
+    ranks = kind_order(doc, sigs)
     indent = doc.indent()
     for n, sig in enumerate(sigs):
         block = blocks[n] if blocks is not None else format_entry(sig)
@@ -386,8 +405,9 @@ def insert_entries(doc: RosterText, sigs: list[Signatory],
             block = "".join(" " * indent + "- " + line[4:] if line.startswith(ITEM_PREFIX)
                             else " " * (indent + 2) + line[4:]
                             for line in block.splitlines(keepends=True))
-        placed.setdefault(doc.position_for(sig), []).append(
-            (sort_key(sig), with_newline(block, doc.newline)))
+        key = (n, "") if sig.kind in as_listed else sort_key(sig)
+        placed.setdefault(doc.position_for(sig, as_listed), []).append(
+            ((ranks[str(sig.kind)], key), with_newline(block, doc.newline)))
     text, nl = doc.text, doc.newline
     edits: list[tuple[int, int, str]] = []
     for index, group in placed.items():
