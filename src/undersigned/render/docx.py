@@ -1,4 +1,8 @@
-"""DOCX output: real Word footnotes, named styles, a reference document, repeatable bytes."""
+"""DOCX output: real Word footnotes, named styles, a reference document, repeatable bytes.
+
+This module assembles the package; the runs and paragraphs are written by `docxxml`, the
+styles, defaults and numbering by `docxstyles`, the body in its layouts by `docxbody`.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,6 @@ from .prepare import Prepared
 # python-docx has no class for the footnotes part; loading it as an XmlPart (its documented
 # extension point) lets a reference document's own footnotes part be edited in place.
 PartFactory.part_type_for.setdefault(CT.WML_FOOTNOTES, XmlPart)
-
 
 #: the date written into the core properties when the caller gives none
 EPOCH = dt.datetime(2000, 1, 1)
