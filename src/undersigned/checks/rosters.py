@@ -54,7 +54,7 @@ class RosterCache:
                       ) -> tuple[Roster | None, list[Problem]]:
         """`load_checked_roster`, re-reading only the entries whose text changed since the
         last load (format/rosteragain.py); the roster rules run on the whole roster."""
-        from .validate import check_roster
+        from .rosterrules import check_roster
 
         roster, problems, self._memo = load_roster_again(path, display_path(path, cwd),
                                                          self._memo)
