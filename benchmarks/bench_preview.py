@@ -2,7 +2,8 @@
 
 Run on demand (never in the test suite):
 
-    python benchmarks/bench_preview.py [--entries 50000] [--runs 5]
+    python benchmarks/bench_preview.py [--entries 50000] [--runs 5] [--saves-only]
+                                       [--refresh-only]
 
 In one run, on this machine, next to pandoc's cold DOCX conversion of the same letter:
 
@@ -109,7 +110,7 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
         # the watcher is in place
         letter = root / "letters" / f"{SLUG}.yaml"
         roster = root / "signatories" / f"{SLUG}.yaml"
-        results: dict[str, list[float]] = {"letter": [], "roster": []}
+        results: dict[str, list[float]] = {"letter": [], "roster": [], "roster added": []}
         for i in range(runs):
             text = letter.read_text(encoding="utf-8")
             start = time.perf_counter()
@@ -129,17 +130,72 @@ def save_to_page(root: Path, runs: int, roster_too: bool) -> dict[str, float]:
                 shown = listener.next_page(shown)["html_generation"]
                 results["roster"].append(time.perf_counter() - start)
                 time.sleep(0.3)
+                # a signatory added in the middle: every entry after it moves down
+                text = roster.read_text(encoding="utf-8")
+                start = time.perf_counter()
+                at = text.index("\n  - name: ", len(text) // 2) + 1
+                roster.write_text(f"{text[:at]}  - name: Added Signatory {i}\n    kind: "
+                                  f"individual\n    signed_on: 2023-09-21\n    status: "
+                                  f"confirmed\n\n{text[at:]}", encoding="utf-8")
+                shown = listener.next_page(shown)["html_generation"]
+                results["roster added"].append(time.perf_counter() - start)
+                time.sleep(0.3)
         return {k: statistics.median(v) for k, v in results.items() if v}
     finally:
         proc.terminate()
         proc.wait(20)
 
 
+def refresh_in_process(entries: int, runs: int) -> None:
+    """CPU seconds of `PreviewSession.refresh` after a save of the roster (a title changed;
+    an entry added in the middle), as the preview's warm process does it."""
+    from undersigned.render.preview import PreviewSession
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = workspace(Path(tmp), entries)
+        roster = root / "signatories" / f"{SLUG}.yaml"
+        session = PreviewSession(root / "letters" / f"{SLUG}.yaml", root)
+        session.refresh()
+        times: dict[str, list[float]] = {"title changed": [], "entry added": []}
+        for i in range(runs):
+            text = roster.read_text(encoding="utf-8")
+            at = text.index("\n", text.index("    title: "))
+            roster.write_text(f"{text[:at]} [{i}]{text[at:]}", encoding="utf-8")
+            start = time.process_time()
+            assert session.refresh().ok
+            times["title changed"].append(time.process_time() - start)
+            text = roster.read_text(encoding="utf-8")
+            at = text.index("\n  - name: ", len(text) // 2) + 1
+            roster.write_text(f"{text[:at]}  - name: Added Signatory {i}\n    kind: "
+                              "individual\n    signed_on: 2023-09-21\n    status: confirmed"
+                              f"\n\n{text[at:]}", encoding="utf-8")
+            start = time.process_time()
+            assert session.refresh().ok
+            times["entry added"].append(time.process_time() - start)
+    for what, t in times.items():
+        print(f"refresh after a save of the roster, {what}, {entries:,} signatories: "
+              f"{statistics.median(t):.3f} s CPU (median of {runs})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--refresh-only", action="store_true",
+                        help="only the preview's re-check and re-render after a save of the "
+                        "roster, in this process, in CPU time (steady on a busy machine)")
+    parser.add_argument("--saves-only", action="store_true",
+                        help="only the save → updated page at --entries (quicker)")
     args = parser.parse_args()
+    if args.refresh_only:
+        refresh_in_process(args.entries, args.runs)
+        return
+    if args.saves_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            times = save_to_page(workspace(Path(tmp), args.entries), args.runs, True)
+        for what, t in times.items():
+            print(f"save {what} → updated page, {args.entries:,} signatories: {t:.3f} s")
+        return
     pandoc = shutil.which("pandoc")
     if not pandoc:
         raise SystemExit("pandoc is the reference: install it first")
@@ -176,6 +232,8 @@ def main() -> None:
                      None))
         rows.append((f"save roster → updated page, {label} signatories", big_preview["roster"],
                      None))
+        rows.append((f"save roster, one added → updated page, {label} signatories",
+                     big_preview["roster added"], None))
 
     print(f"{'measurement':<52} {'time':>8} {'× pandoc':>9}  goal")
     for what, t, goal in rows:

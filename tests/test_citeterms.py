@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from undersigned.errors import CitationStyleError
-from undersigned.format.citations import BUILTIN_STYLES, load_style
+from undersigned.format.citations.styles import BUILTIN_STYLES, load_style
 from undersigned.format.citeterms import language_name, localized_words
 from undersigned.format.load import load_letter
 from undersigned.format.locales import localized

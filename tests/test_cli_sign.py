@@ -315,3 +315,28 @@ def test_import_into_any_roster_leaves_it_fmt_clean(ws, tmp_path, start):
     roster, _ = load_roster(ws / ROSTER)
     kinds = [s.kind for s in roster.signatories]
     assert kinds == sorted(kinds, key=kinds.index)  # each kind in one run
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 2501])
+def test_list_json_and_csv_are_written_in_pieces_as_one_dump_would(ws, count):
+    """JSON and CSV go out a thousand records at a time: the text is the one dump's."""
+    from undersigned.roster import operations as R
+    from undersigned.textsafety import json_safe, no_control, spreadsheet_safe
+
+    names = [f"Person {n} \u00e9\u009b\"q\" =x" for n in range(count)]
+    text = "as_of: 2023-09-21\nsignatories:\n" + "".join(
+        f"  - name: '{n}'\n    kind: individual\n    signed_on: 2023-09-21\n"
+        "    status: confirmed\n\n" for n in names)
+    (ws / ROSTER).write_text(text, encoding="utf-8")
+    roster, _ = load_roster(ws / ROSTER, "demo.yaml")
+    records = [R.signatory_record(s) for s in roster.signatories]
+    listed = run("list", "demo", "--format", "json").output
+    assert listed == json_safe(json.dumps(records, indent=2, ensure_ascii=False)) + "\n"
+    assert len(json.loads(listed)) == count
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"],
+                            lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
+                      for k, v in r.items()} for r in records)
+    assert run("list", "demo", "--format", "csv").stdout_bytes.decode() == out.getvalue()

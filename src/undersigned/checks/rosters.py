@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..format.load import load_roster
 from ..format.model import Roster
+from ..format.rosteragain import RosterMemo, load_roster_again
 from ..problems import Problem
 from ..workspace import display_path
 
@@ -18,7 +19,7 @@ RosterLoader = Callable[[Path, Path, dt.date, bool], tuple[Roster | None, list[P
 def load_checked_roster(path: Path, cwd: Path, today: dt.date, warnings: bool
                         ) -> tuple[Roster | None, list[Problem]]:
     """Load a roster and run the roster rules on it (`warnings=False`: those that can fail)."""
-    from .validate import check_roster
+    from .rosterrules import check_roster
 
     roster, problems = load_roster(path, display_path(path, cwd))
     if roster is not None:
@@ -34,6 +35,7 @@ class RosterCache:
     def __init__(self) -> None:
         self._key: tuple | None = None
         self._value: tuple[Roster | None, list[Problem]] = (None, [])
+        self._memo: RosterMemo | None = None  # what the next load can take from the last
 
     def __call__(self, path: Path, cwd: Path, today: dt.date, warnings: bool
                  ) -> tuple[Roster | None, list[Problem]]:
@@ -43,10 +45,22 @@ class RosterCache:
             data = None  # the loader reports it, located
         key = (path, cwd, today, warnings, data)
         if data is None or key != self._key:
-            self._value = load_checked_roster(path, cwd, today, warnings)
+            self._value = self._load_checked(path, cwd, today, warnings)
             self._key = key if data is not None else None
         roster, problems = self._value
         return roster, list(problems)
+
+    def _load_checked(self, path: Path, cwd: Path, today: dt.date, warnings: bool
+                      ) -> tuple[Roster | None, list[Problem]]:
+        """`load_checked_roster`, re-reading only the entries whose text changed since the
+        last load (format/rosteragain.py); the roster rules run on the whole roster."""
+        from .rosterrules import check_roster
+
+        roster, problems, self._memo = load_roster_again(path, display_path(path, cwd),
+                                                         self._memo)
+        if roster is not None:
+            problems += check_roster(roster, today, warnings)
+        return roster, problems
 
     @property
     def roster(self) -> Roster | None:

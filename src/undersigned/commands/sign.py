@@ -352,24 +352,34 @@ def list_(letter, fmt, status, kind, stale):
       undersigned sign list china-forced-repatriation-2023 --status confirmed --format csv
     """
     listing = _roster.list_signatories(_letter(letter), status=status, kind=kind, stale=stale)
-    records = [_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories]
+    # JSON and CSV are written a thousand records at a time, as they are made: the whole
+    # output is never held at once (200,000 entries make some 100 MB of JSON)
+    records = (_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories)
     if fmt == "json":  # JSON escapes control characters; json_safe the C1 ones too
-        click.echo(json_safe(json.dumps(records, indent=2, ensure_ascii=False)))
+        for chunk in _json_list(records):
+            click.echo(json_safe(chunk), nl=False)
         return
     if fmt == "csv":
         out = io.StringIO()
         # CRLF, as RFC 4180 has it: the writer then also quotes a value holding a lone \r,
         # which a spreadsheet would otherwise take for the end of the row.
-        writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"],
-                                lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=list(_roster.signatory_record(
+            listing.signatories[0])) if listing.signatories else ["name"],
+            lineterminator="\r\n")
         writer.writeheader()
         # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
         # And no control character reaches a terminal, piped or not (an escape sequence can
         # retitle a terminal or hide a line): they are shown as <U+XXXX>.
-        writer.writerows({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
-                          for k, v in r.items()} for r in records)
+        for n, r in enumerate(records, 1):
+            writer.writerow({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
+                             for k, v in r.items()})
+            if n % 1000 == 0:
+                click.echo(out.getvalue(), nl=False)
+                out.seek(0)
+                out.truncate()
         click.echo(out.getvalue(), nl=False)
         return
+    records = list(records)
     # A LANG column only where someone read a translation: other rosters list as before.
     langs = any(r["lang"] for r in records)
     if stale and langs:  # the stale signatories of each language together
@@ -393,6 +403,22 @@ def list_(letter, fmt, status, kind, stale):
                + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else "")
                + (" (" + ", ".join(f"{lang}: {n}" for lang, n in listing.stale_by_lang.items())
                   + ")" if listing.stale and langs else ""))
+
+
+def _json_list(records, batch: int = 1000):
+    """`json.dumps(list(records), indent=2, ensure_ascii=False)` and a line break, the same
+    text, in pieces of `batch` records (each record's lines indented as the list would)."""
+    parts: list[str] = []
+    written = False
+    for r in records:
+        parts.append((",\n  " if written else "[\n  ")
+                     + json.dumps(r, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        written = True
+        if len(parts) == batch:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n]\n" if written else "[]\n")
+    yield "".join(parts)
 
 
 def _change(key: str, old, new) -> str:

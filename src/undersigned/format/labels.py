@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-if TYPE_CHECKING:  # load imports schema, which asks this module for LABEL_KEYS
+from .schema import LABEL_KEYS  # the keys a page uses; a translation's `labels:` may set them
+
+if TYPE_CHECKING:
     from .load import Reader
     from .yamlio import RawMap
 
 TABLE = Path(__file__).resolve().parent.parent / "labels.yaml"
 
-#: the keys a page uses; a translation file's `labels:` may set any of them
-LABEL_KEYS = ("notes", "back", "cc", "signatories", "copies", "annex")
 
 #: Chinese regions written in Traditional characters, for a tag that names no script
 _TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})

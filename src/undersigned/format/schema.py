@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .labels import LABEL_KEYS
-
+#: the page's fixed words a translation's `labels:` may set (format/labels.py)
+LABEL_KEYS = ("notes", "back", "cc", "signatories", "copies", "annex")
 LETTER_KINDS = ("letter", "statement", "submission")
 SIGNATORY_KINDS = ("individual", "organization")
 STATUSES = ("confirmed", "pending", "withdrawn")

@@ -55,6 +55,11 @@ def look_keys(names: list[str], keys: list[str]) -> list[str]:
     return looks
 
 
+def _first_places(keys: list[str]) -> dict[str, int]:
+    """Each key → the index of its first occurrence (made in C: later pairs overwrite)."""
+    return dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+
+
 class NameIndex:
     """The names of a roster under the validator's matching rules, for checks at the door.
 
@@ -64,12 +69,13 @@ class NameIndex:
     """
 
     def __init__(self, names: list[str], lines: Callable[[int], int],
-                 withdrawn: Callable[[int], bool] = lambda i: False):
+                 withdrawn: Callable[[int], bool] = lambda i: False,
+                 keys: list[str] | None = None, looks: list[str] | None = None):
+        """`keys` and `looks`, when given, are the names' identity and look keys already
+        made (`identity_keys`, `look_keys`), e.g. kept between runs (indexcache.py)."""
         self.names = names
-        self.keys = identity_keys(names)
-        self.exact: dict[str, int] = {}
-        for i, k in enumerate(self.keys):
-            self.exact.setdefault(k, i)
+        self.keys = keys if keys is not None else identity_keys(names)
+        self.exact = _first_places(self.keys)
         self.acronyms: dict[str, int] = {}
         for i, n in enumerate(names):
             if "(" in n and (a := acronym_of(n)):
@@ -78,9 +84,8 @@ class NameIndex:
         self._withdrawn = withdrawn
         # What each name looks like (invisible characters dropped, Cyrillic and Greek
         # look-alikes made Latin): "Humаn Rights Watch" with a Cyrillic "а" is caught.
-        self.looks: dict[str, int] = {}
-        for i, look in enumerate(look_keys(names, self.keys)):
-            self.looks.setdefault(look, i)
+        self.look_list = looks if looks is not None else look_keys(names, self.keys)
+        self.looks = _first_places(self.look_list)
 
     def _match(self, i: int, how: str, score: float = 100.0) -> Match:
         return Match(self.names[i], self._line(i), how, self._withdrawn(i), score)

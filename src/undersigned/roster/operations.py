@@ -23,6 +23,7 @@ from ..workspace import roster_path
 from . import rosterfile
 from .collation import identity_key
 from .fingerprint import Fingerprints
+from .indexcache import RosterIndex, keep_inserted, keys_reusing
 from .matching import NameIndex
 from .rosterfile import RosterText
 from .writes import locked, write_together
@@ -146,12 +147,16 @@ def kind_of(value: str) -> str:
 class OpenRoster:
     """A roster read for an edit: its text, its index and the letter's fingerprint."""
 
-    def __init__(self, paths: Paths, fields: tuple[str, ...] = ()):
+    def __init__(self, paths: Paths, fields: tuple[str, ...] = (), cached: bool = False):
+        """`cached`: use the index kept between runs when it is this text's (indexcache.py)."""
         self.paths = paths
         text = _read(paths.roster)
         self.exists = text is not None
         self.text = text if text is not None else ROSTER_HEADER + "signatories:\n"
-        self.doc = RosterText(self.text, paths.roster.name)
+        self.digest, self.kept, self._known = RosterIndex.open(paths.roster, self.text) \
+            if cached and self.exists else (None, None, {})
+        self.doc = self.kept.doc(self.text, paths.roster.name) if self.kept is not None \
+            else RosterText(self.text, paths.roster.name)
         # kinds the letter prints in the roster's order: new entries go at the end of them
         self.as_listed = as_listed_kinds(paths.letter)
         if fields:
@@ -159,9 +164,21 @@ class OpenRoster:
 
     def names(self) -> NameIndex:
         entries = self.doc.entries
-        return NameIndex([str(e.name) for e in entries],
-                         lambda i: self.doc.line_of(entries[i].item),
-                         lambda i: _entry_value(self.doc, i, "status") == "withdrawn")
+        kept = self.kept  # keys made before: for this very text, or for some of its names
+        names = list(map(str, kept.names)) if kept else [str(e.name) for e in entries]
+        keys, looks = (kept.keys, kept.looks) if kept else keys_reusing(names, self._known)
+        index = NameIndex(names, lambda i: self.doc.line_of(entries[i].item),
+                          lambda i: _entry_value(self.doc, i, "status") == "withdrawn",
+                          keys=keys, looks=looks)
+        if self.digest is not None and self.kept is None:  # kept once the command is done
+            self.kept = self._unsaved = RosterIndex.of(self.doc, self.digest, index.keys,
+                                                       index.look_list)
+        return index
+
+    def keep_index(self) -> None:
+        """Keep the index made by `names` for the roster as read (when it was not kept)."""
+        if getattr(self, "_unsaved", None) is not None:
+            self._unsaved.write(self.paths.roster)
 
     def find(self, name: str) -> int:
         """The index of the entry called `name` (exactly, else by identity); else an error."""
@@ -305,9 +322,12 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
     sig.endorsed = sig.endorsed or prints.of(sig.lang)
     warnings = []
     with locked(paths.roster):
-        roster = OpenRoster(paths)
+        roster = OpenRoster(paths, cached=True)
         index = roster.names()
         same = index.exact_match(sig.name)
+        similar = index.similar(sig.name) if not (same and not force) else []
+        if (same or similar) and not force:  # refused: the next try reads the index
+            roster.keep_index()
         if same and same.withdrawn and not force:
             raise RosterError(f"'{sig.name}' {same.describe()}; to record that they signed "
                               "again use `undersigned sign update LETTER NAME --status "
@@ -315,7 +335,6 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
         if same and not force:
             raise RosterError(f"'{sig.name}' {same.describe()}; nothing added (use --force "
                               "to add it anyway)")
-        similar = index.similar(sig.name)
         if similar and not force:
             raise RosterError(f"'{sig.name}' " + "; ".join(m.describe() for m in similar)
                               + "; nothing added (use --force if it is a different signatory)")
@@ -337,7 +356,10 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
                             "had (left by an interrupted command)")
         if email:
             private = change_private_contacts(paths, {sig.name: {"email": email}}, text=private)
+        position = roster.doc.position_for(sig, roster.as_listed)
         roster.write(text, private)
+        if roster.digest is not None:
+            keep_inserted(roster.kept, roster.paths.roster, roster.text, text, position, sig)
     line = _line_of_name(text, sig.name)
     return AddResult(sig, line, as_of, paths.roster, warnings)
 
