@@ -8,14 +8,17 @@ For the example and for rosters of realistic international names (`names.py`), t
 HTML is rendered once; then, interleaved and each in a fresh process, `undersigned render
 --to pdf` (WeasyPrint, notes at the foot of their page) and `chromium --headless
 --print-to-pdf` of that HTML file (notes at the end: Chromium has no `float: footnote`) are
-timed. Medians; the ratio is WeasyPrint's time over Chromium's in the same run, since the
-machines we measure on are shared and noisy. Page counts are printed so that like is seen to
+timed. Medians of wall-clock time, and of CPU time (the process and the descendants it
+waited for: Chromium's renderer and GPU processes too); the ratios are WeasyPrint's time over
+Chromium's in the same run, since the machines we measure on are shared and noisy. On a
+loaded machine the CPU time is the steadier figure. Page counts are printed so that like is seen to
 be compared with like.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,11 +52,15 @@ def chromium() -> str | None:
     return None
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock seconds, and CPU seconds of the process and every descendant it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def pages(pdf: Path) -> str:
@@ -78,7 +85,8 @@ def main() -> None:
     browser = chromium()
     if not browser:
         raise SystemExit("Chromium is not installed: nothing to compare with")
-    print(f"{'case':>8} {'WeasyPrint':>11} {'Chromium':>9} {'ratio':>6} {'pages W/C':>10}")
+    print(f"{'case':>8} {'WeasyPrint':>11} {'Chromium':>9} {'ratio':>6} "
+          f"{'CPU W':>7} {'CPU C':>7} {'ratio':>6} {'pages W/C':>10}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in [None, *(int(s) for s in args.sizes.split(",") if s)]:
             root = workspace(Path(tmp), n)
@@ -97,10 +105,11 @@ def main() -> None:
             for _ in range(args.runs):
                 t_ours.append(timed(ours, root))
                 t_chrome.append(timed(chrome, root))
-            w, c = statistics.median(t_ours), statistics.median(t_chrome)
+            w, c = (statistics.median(t[0] for t in ts) for ts in (t_ours, t_chrome))
+            wc, cc = (statistics.median(t[1] for t in ts) for ts in (t_ours, t_chrome))
             count = f"{pages(root / 'pdf' / f'{SLUG}.pdf')}/{pages(root / 'chromium.pdf')}"
-            print(f"{n or 'example':>8} {w:>10.2f}s {c:>8.2f}s {w / c:>6.2f} {count:>10}",
-                  flush=True)
+            print(f"{n or 'example':>8} {w:>10.2f}s {c:>8.2f}s {w / c:>6.2f} "
+                  f"{wc:>6.2f}s {cc:>6.2f}s {wc / cc:>6.2f} {count:>10}", flush=True)
 
 
 if __name__ == "__main__":
