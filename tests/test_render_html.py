@@ -337,7 +337,7 @@ def test_the_weasyprint_pdf_is_tagged():
 
 
 def test_weasyprint_lays_out_with_a_sparse_collector_and_leaves_it_as_it_was(monkeypatch):
-    """The cycle collector runs seldom while WeasyPrint works (a third of a 5,000-signatory
+    """The cycle collector runs seldom while WeasyPrint works (a quarter of a 5,000-signatory
     PDF's time otherwise), and its thresholds are back as they were after, even on error."""
     weasyprint = pytest.importorskip("weasyprint")
     import gc

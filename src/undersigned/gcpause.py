@@ -37,7 +37,7 @@ def sparse_gc() -> Iterator[None]:
 
     For work that does make cyclic garbage, so that the collector must keep running, but
     builds so many long-lived objects that running it every 700 allocations is a large part
-    of the time: WeasyPrint laying out a 5,000-signatory letter (about 30% of it, see
+    of the time: WeasyPrint laying out a 5,000-signatory letter (about a quarter of it, see
     docs/performance.md). The garbage is still collected, in larger and fewer batches.
     """
     old = gc.get_threshold()

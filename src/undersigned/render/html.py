@@ -159,7 +159,7 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
             f"installation notes for your system ({e})") from e
 
     # WeasyPrint builds hundreds of thousands of boxes for a large roster: the cycle collector,
-    # run every 700 allocations, would spend a third of the time walking them (sparse_gc).
+    # run every 700 allocations, would spend a quarter of the time walking them (sparse_gc).
     with sparse_gc():
         document = weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint))
         # A tagged PDF (headings, lists, tables and reading order for screen readers): PDF/UA-1
