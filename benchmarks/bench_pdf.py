@@ -8,11 +8,10 @@ For the example and for rosters of realistic international names (`names.py`), t
 HTML is rendered once; then, interleaved and each in a fresh process, `undersigned render
 --to pdf` (WeasyPrint, notes at the foot of their page) and `chromium --headless
 --print-to-pdf` of that HTML file (notes at the end: Chromium has no `float: footnote`) are
-timed. Medians of wall-clock time, and of CPU time (the process and the descendants it
-waited for: Chromium's renderer and GPU processes too); the ratios are WeasyPrint's time over
-Chromium's in the same run, since the machines we measure on are shared and noisy. On a
-loaded machine the CPU time is the steadier figure. Page counts are printed so that like is seen to
-be compared with like.
+timed. Medians of wall-clock time, and of CPU time (the process and the descendants that
+were waited for; a browser process nobody waited for would not be counted); the ratios are
+WeasyPrint's over Chromium's in the same run, since the machines we measure on are shared
+and noisy. Page counts are printed so that like is seen to be compared with like.
 """
 
 from __future__ import annotations
