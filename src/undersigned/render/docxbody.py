@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from ..format.model import Party
@@ -19,6 +18,7 @@ from .docx import (
     _paragraph,
     _party_lines,
     clean,
+    qn,
 )
 from .prepare import Prepared
 
