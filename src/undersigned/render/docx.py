@@ -570,16 +570,14 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
 
     `reference_doc` supplies styles, page size, margins, headers and footers (its body is
     discarded); styles it lacks are added. Without one, the house style is used. What is
-    taken from the reference is read once and kept in `cache_dir` (by default the
-    workspace's `.undersigned/docx/`, beside the reference's `templates/` folder), keyed by
-    the file's hash. `date` (the letter's date) becomes the document's created and modified
-    time; the same input always gives the same bytes.
+    taken from the reference can be kept in `cache_dir` (render keeps it in the workspace's
+    `.undersigned/docx/`), keyed by the file's hash, so that later renders do not read it
+    with python-docx again. `date` (the letter's date) becomes the document's created and
+    modified time; the same input always gives the same bytes.
     """
     # the body is written by docxbody, which builds on this module's helpers
     from .docxbody import Columns, body_xml, set_sect_child, text_width
 
-    if reference_doc is not None and cache_dir is None:
-        cache_dir = reference_doc.resolve().parent.parent / pkg.CACHE_SUBDIR
     skeleton = pkg.skeleton_for(reference_doc, cache_dir)
     house = reference_doc is None
     doc_part = skeleton.main_part()
