@@ -159,6 +159,9 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
                 "or LibreOffice as .docx, or remove it to use the built-in styles"
             ) from e
     house = reference_doc is None
+    # first, as the letter's styles are written: a reference without a styles part gets
+    # python-docx's default one, related before any part added below
+    styles_element = document.styles.element
 
     body = document.element.body
     sect_pr = letter_section(body)
@@ -167,7 +170,7 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
         body.append(sect_pr)  # python-docx reads the page setup from here
     _drop_unused_rels(document.part, (RT_HYPERLINK, RT_IMAGE))
     if house:
-        styles = _Styles(copy.deepcopy(document.styles.element))
+        styles = _Styles(copy.deepcopy(styles_element))
         footer_id = {s.name: styles.ensure(s, replace=True) for s in STYLES}["Footer"]
         _page_numbers(document, footer_id)
     footnotes = _footnotes_part(document, XmlPart, CT.WML_FOOTNOTES)
