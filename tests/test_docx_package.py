@@ -158,3 +158,26 @@ def test_render_imports_python_docx_only_to_read_a_new_reference(workspace):
     assert (workspace / "out" / f"{EXAMPLE_SLUG}.docx").read_bytes() == first
     (workspace / "templates" / "reference.docx").unlink()  # the built-in house style
     assert _render(workspace, "--to", "docx") == "DOCX-NOT-IMPORTED"
+
+
+def test_a_reference_without_numbering_is_a_clear_error_for_a_letter_with_lists(tmp_path):
+    """python-docx cannot make a numbering part; it used to fail with a traceback."""
+    import re
+
+    from undersigned.errors import DocxError
+
+    src = zipfile.ZipFile(FIXTURES / "word-sections.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/numbering.xml":
+                continue
+            if name == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*numbering\.xml"/>', b"", data)
+            dst.writestr(name, data)
+    ref = tmp_path / "reference.docx"
+    ref.write_bytes(out.getvalue())
+    with pytest.raises(DocxError, match=r"reference\.docx: .*no numbering part.*bulleted list"):
+        render_docx(make_prepared(), ref, cache_dir=tmp_path / "cache")
+    assert render_docx(make_prepared(blocks=[]), ref)  # a letter without lists renders

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from ..format.inline import Span, Text
 from ..format.locales import font_stack
 from ..format.model import Party
 from . import docxpackage as pkg
-from .docxpackage import ZIP_DATE
+from .docxpackage import ZIP_DATE  # noqa: F401 (part of this module's interface)
 from .prepare import NoteCall, Prepared
 
 # python-docx is imported only to read a reference document (render/docxpackage.py)
@@ -51,7 +49,8 @@ CJK_DEFAULT = "Noto Serif CJK KR"
 #: only web addresses become links: a letter must not carry javascript: or file: targets
 LINK_SCHEMES = ("http://", "https://")
 
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)  # a 50,000-signatory body is one large text
+# a 50,000-signatory body is one large text
+_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 
@@ -405,8 +404,10 @@ def _set_ppr_child(ppr, name: str, attrs: dict[str, str]) -> None:
 class _Numbering:
     """Bulleted and numbered lists: one w:num per list, so each numbered list starts at 1."""
 
-    def __init__(self, part: pkg.Part | None, styles: _Styles, house: bool) -> None:
+    def __init__(self, part: pkg.Part | None, styles: _Styles, house: bool,
+                 source: Path | None = None) -> None:
         self.part = part
+        self.source = source
         self.styles = styles
         self.house = house
         self._element = None
@@ -416,9 +417,10 @@ class _Numbering:
     def element(self):
         if self._element is None:
             if self.part is None:
-                raise DocxError("the reference document has no numbering part, which the "
-                                "letter's lists need: save it from Word or LibreOffice with "
-                                "a list in it, or remove it to use the built-in styles")
+                raise DocxError(f"{self.source}: this reference document has no numbering "
+                                "part, which the letter's lists need; add a bulleted list to "
+                                "it in Word or LibreOffice and save it again, or remove it to "
+                                "use the built-in styles")
             self._element = parse_xml(self.part.blob)
         return self._element
 
@@ -586,7 +588,8 @@ def render_docx(prepared: Prepared, reference_doc: Path | None = None, *,
     _doc_defaults(styles.element, prepared.lang, house)
     _direction(styles.element, prepared)
     ids = {spec.name: styles.ensure(spec, replace=house) for spec in STYLES}
-    numbering = _Numbering(skeleton.part(doc_part.related(pkg.RT_NUMBERING)), styles, house)
+    numbering = _Numbering(skeleton.part(doc_part.related(pkg.RT_NUMBERING)), styles, house,
+                           reference_doc)
 
     document = parse_xml(doc_part.blob)
     body = document.find(qn("w:body"))
