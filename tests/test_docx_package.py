@@ -181,3 +181,18 @@ def test_a_reference_without_numbering_is_a_clear_error_for_a_letter_with_lists(
     with pytest.raises(DocxError, match=r"reference\.docx: .*no numbering part.*bulleted list"):
         render_docx(make_prepared(), ref, cache_dir=tmp_path / "cache")
     assert render_docx(make_prepared(blocks=[]), ref)  # a letter without lists renders
+
+
+def test_a_cache_built_by_other_code_is_not_used(tmp_path, monkeypatch):
+    ref, cache, stored = _cached(tmp_path)
+    good = stored.read_bytes()
+    monkeypatch.setattr(docxpackage, "builder_fingerprint", lambda: "an older version")
+    built = []
+    real_build = docxpackage.build_skeleton
+    monkeypatch.setattr(docxpackage, "build_skeleton",
+                        lambda r: built.append(r) or real_build(r))
+    render_docx(make_prepared(), ref, cache_dir=cache)
+    assert built == [ref]  # read again
+    assert stored.read_bytes() != good
+    render_docx(make_prepared(), ref, cache_dir=cache)
+    assert built == [ref]  # and kept

@@ -8,8 +8,8 @@ setup, headers and footers, footnote separators, settings, the house footer) is 
   by `scripts/make_house_skeleton.py` from python-docx's default template; a test holds it
   to what python-docx builds today);
 - with one, under the workspace's `.undersigned/docx/`, keyed by the reference file's
-  sha256. A cache that does not read back completely, or names another hash or version, is
-  ignored and built again; it is never trusted.
+  sha256. A cache that does not read back completely, or names another hash, or was built
+  by other code (`builder_fingerprint`), is ignored and built again; it is never trusted.
 
 A render then starts from the skeleton's part bytes, parses only the parts it edits
 (document, styles, footnotes, numbering, core properties) with lxml, and writes the zip:
@@ -397,6 +397,23 @@ def _rel(item: list) -> Rel:
                None if target is None else str(target))
 
 
+def builder_fingerprint() -> str:
+    """What a cached skeleton was built by: this code and the installed python-docx. A
+    skeleton built by other code (an upgrade, a change to what is taken from a reference)
+    is not used, so a cache never outlives the code that made it."""
+    import importlib.util
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(str(SKELETON_VERSION).encode())
+    for name in ("docxpackage.py", "docxbody.py", "docx.py"):
+        digest.update((here / name).read_bytes())
+    spec = importlib.util.find_spec("docx")  # found, not imported
+    if spec is not None and spec.origin:
+        info = os.stat(spec.origin)
+        digest.update(f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 def skeleton_for(reference_doc: Path | None, cache_dir: Path | None) -> Skeleton:
     """The skeleton for a reference document (None: the house style), from the cache when it
     holds a good one for the file's bytes, else built and stored."""
@@ -410,8 +427,9 @@ def skeleton_for(reference_doc: Path | None, cache_dir: Path | None) -> Skeleton
     except OSError as e:
         raise DocxError(f"{reference_doc}: cannot be read ({e.strerror}); check the file's "
                         "permissions, or remove it to use the built-in styles") from e
-    key = hashlib.sha256(data).hexdigest()
-    cached = cache_dir / f"{key}.zip" if cache_dir is not None else None
+    digest = hashlib.sha256(data).hexdigest()
+    cached = cache_dir / f"{digest}.zip" if cache_dir is not None else None
+    key = f"{digest} {builder_fingerprint()}" if cached is not None else digest
     if cached is not None:
         try:
             return load_skeleton(cached.read_bytes(), key)
