@@ -73,9 +73,10 @@ def in_process(root: Path, runs: int) -> tuple[float, float, int]:
         reads += 1
         return original(*args, **kwargs)
 
-    import undersigned.checks.validate as validate
+    # the one place a render reads a roster (checks/rosters.py), counted where it is called
+    import undersigned.checks.rosters as rosters
 
-    validate.load_roster = counting
+    rosters.load_roster = counting
     letter = root / "letters" / f"{SLUG}.yaml"
     today = dt.date(2026, 1, 1)
 
@@ -93,7 +94,7 @@ def in_process(root: Path, runs: int) -> tuple[float, float, int]:
     together = best(())
     reads_together = reads // runs
     alone = sum(best((lang,)) for lang in LANGS)
-    validate.load_roster = original
+    rosters.load_roster = original
     return together, alone, reads_together
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from undersigned.format.citations import BUILTIN_STYLES, load_style
+from undersigned.format.citations.styles import BUILTIN_STYLES, load_style
 from undersigned.format.inline import Span, Text
 from undersigned.format.load import load_letter
 from undersigned.format.schema import SOURCE_TYPES

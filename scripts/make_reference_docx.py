@@ -20,7 +20,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from undersigned.format.inline import Text
-from undersigned.render.docx import NSDECLS, render_docx
+from undersigned.render.docx import render_docx
+from undersigned.render.docxxml import NSDECLS
 from undersigned.render.prepare import PBlock, Prepared
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Citation styles as data (format/citations.py): the built-in styles, style files, the gallery,
+"""Citation styles as data (format/citations/): the built-in styles, style files, the gallery,
 and a letter whose notes are written the way real coalition letters write them."""
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from undersigned.cli import cli
-from undersigned.format.citations import (
-    BUILTIN_STYLES,
-    CitationStyleError,
-    Group,
-    Lit,
-    load_style,
-    parse_template,
-)
+from undersigned.errors import CitationStyleError
+from undersigned.format.citations.styles import BUILTIN_STYLES, load_style
+from undersigned.format.citations.templates import Group, Lit, parse_template
 from undersigned.format.inline import Span, Text
 from undersigned.format.load import load_letter
 from undersigned.render.prepare import prepare
@@ -397,7 +392,7 @@ def test_a_style_cannot_be_read_from_outside_templates(tmp_path):
 
 
 def test_templates_parse_groups_and_escapes():
-    from undersigned.format.citations import SOURCE_FIELDS, Var
+    from undersigned.format.citations.templates import SOURCE_FIELDS, Var
 
     tree = parse_template(r"{title}[ ({issued})] \[x\]", SOURCE_FIELDS)
     assert tree == (Var("title"), Group((Lit(" ("), Var("issued"), Lit(")"))), Lit(" "),

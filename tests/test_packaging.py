@@ -66,7 +66,7 @@ def test_the_installed_scaffold_is_complete(installed, tmp_path):
 
 def test_the_installed_package_has_its_citation_styles(installed, tmp_path):
     """The built-in citation styles are package data, read from the installed package."""
-    code = ("from undersigned.format.citations import BUILTIN_STYLES, load_style\n"
+    code = ("from undersigned.format.citations.styles import BUILTIN_STYLES, load_style\n"
             "print(' '.join(load_style(n).name for n in BUILTIN_STYLES))")
     out = run([str(installed / "python"), "-c", code], cwd=tmp_path).stdout
     assert out.split() == ["house", "bluebook", "oscola"]

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 from lxml import etree
 
 from undersigned.cli import cli
+from undersigned.errors import DocxError
 from undersigned.format.inline import Span, Text
 from undersigned.format.model import Party
-from undersigned.render.docx import EPOCH, ZIP_DATE, DocxError, clean, render_docx
+from undersigned.render.docx import EPOCH, ZIP_DATE, render_docx
+from undersigned.render.docxxml import clean
 from undersigned.render.prepare import Entry, Note, NoteCall, PBlock, Prepared, RSection
 
 from .conftest import EXAMPLE_SLUG
@@ -506,7 +508,7 @@ def pretty(xml: bytes) -> str:
 def our_styles(xml: bytes) -> bytes:
     """The styles part cut to its defaults and the styles we define (the template's other
     hundred-odd table and list styles are python-docx's, not ours to pin)."""
-    from undersigned.render.docx import STYLES, WORD_NAMES
+    from undersigned.render.docxstyles import STYLES, WORD_NAMES
 
     root = etree.fromstring(xml)
     names = {WORD_NAMES.get(spec.name, spec.name) for spec in STYLES}

@@ -571,8 +571,8 @@ def test_the_one_neighbour_scan_pairs_names_near_in_either_order():
 
 
 def test_validate_and_sign_share_the_scan_and_its_thresholds():
-    from undersigned.checks import validate
+    from undersigned.checks import rosterrules
 
-    assert validate.neighbour_pairs is M.neighbour_pairs
-    assert (validate.FUZZY_THRESHOLD, validate.FUZZY_WINDOW) == (M.FUZZY_THRESHOLD,
-                                                                  M.FUZZY_WINDOW)
+    assert rosterrules.neighbour_pairs is M.neighbour_pairs
+    assert (rosterrules.FUZZY_THRESHOLD, rosterrules.FUZZY_WINDOW) == (M.FUZZY_THRESHOLD,
+                                                                        M.FUZZY_WINDOW)

@@ -17,7 +17,8 @@ from lxml import etree
 from undersigned.cli import cli
 from undersigned.format import locales
 from undersigned.format.dates import format_date
-from undersigned.format.translations import unit_fingerprint, word_diff
+from undersigned.format.translations.diff import word_diff
+from undersigned.format.translations.units import unit_fingerprint
 
 from .conftest import GOLDEN, REPO
 

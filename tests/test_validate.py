@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from undersigned import fileio
-from undersigned.checks.validate import RULES, UN_SYMBOL, check_letter_file
+from undersigned.checks.citations import UN_SYMBOL
+from undersigned.checks.validate import RULES, check_letter_file
 from undersigned.cli import cli
 
 from .conftest import EXAMPLE_SLUG, FIXTURES, REPO, TODAY

@@ -18,7 +18,7 @@ RosterLoader = Callable[[Path, Path, dt.date, bool], tuple[Roster | None, list[P
 def load_checked_roster(path: Path, cwd: Path, today: dt.date, warnings: bool
                         ) -> tuple[Roster | None, list[Problem]]:
     """Load a roster and run the roster rules on it (`warnings=False`: those that can fail)."""
-    from .validate import check_roster
+    from .rosterrules import check_roster
 
     roster, problems = load_roster(path, display_path(path, cwd))
     if roster is not None:

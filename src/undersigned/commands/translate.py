@@ -8,7 +8,7 @@ import click
 
 from ..errors import InvalidLetterError
 from ..format.load import load_letter
-from ..format.translations import update_translation
+from ..format.translations.writer import update_translation
 from ..workspace import display_path, resolve_letter
 
 

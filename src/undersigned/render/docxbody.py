@@ -8,17 +8,17 @@ import copy
 from lxml import etree
 
 from ..format.model import Party
-from .docx import (
+from .docxstyles import Numbering
+from .docxxml import (
     NSDECLS,
     W_NS,
-    _attr,
-    _Inline,
-    _lines,
-    _Numbering,
-    _paragraph,
-    _party_lines,
+    Inline,
     clean,
+    line_runs,
+    paragraph_xml,
+    party_lines,
     qn,
+    xml_attr,
 )
 from .prepare import Prepared
 
@@ -65,7 +65,7 @@ def letter_section(body):
     numbering = first.find(qn("w:pgNumType"))
     if numbering is not None:
         set_sect_child(merged, "pgNumType", " ".join(
-            f'w:{etree.QName(k).localname}="{_attr(v)}"' for k, v in numbering.attrib.items()
+            f'w:{etree.QName(k).localname}="{xml_attr(v)}"' for k, v in numbering.attrib.items()
             if etree.QName(k).namespace == W_NS))
     else:
         for old in merged.findall(qn("w:pgNumType")):
@@ -179,18 +179,18 @@ def _table(cells: list[list[str]], widths: list[int], borders: bool, header: boo
     return "".join(out)
 
 
-def _entry_runs(inline: _Inline, entry) -> str:
+def _entry_runs(inline: Inline, entry) -> str:
     """An entry set on one line: its parts (name, title, pattern text) or name and title."""
     if entry.parts:
         return "".join(inline.text_run(text) for _, text in entry.parts)
     return inline.text_run(entry.line)
 
 
-def _party_xml(inline: _Inline, style_id: str, party: Party) -> str:
-    return _paragraph(style_id, _lines(inline, _party_lines(party)))
+def _party_xml(inline: Inline, style_id: str, party: Party) -> str:
+    return paragraph_xml(style_id, line_runs(inline, party_lines(party)))
 
 
-def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: _Inline,
+def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: Inline,
                  width: int) -> str:
     """Addressee (or cc) blocks: one paragraph each, or side by side in a borderless table."""
     if doc.addressee_layout == "side-by-side" and len(parties) > 1:
@@ -204,7 +204,7 @@ def _parties_xml(doc: Prepared, parties: list[Party], style_id: str, inline: _In
     return "".join(_party_xml(inline, style_id, p) for p in parties)
 
 
-def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str]) -> str:
+def _cc_xml(doc: Prepared, inline: Inline, s: dict[str, str]) -> str:
     """The cc recipients, a block (paragraph) each: "cc:" and a tab before the first, a tab
     before the others, so that every block starts at the hanging indent."""
     out = []
@@ -213,12 +213,12 @@ def _cc_xml(doc: Prepared, inline: _Inline, s: dict[str, str]) -> str:
         spacing = f'<w:spacing w:after="{240 if n == last else 160}"/>'
         keep = "" if n == last else "<w:keepNext/>"
         label = inline.text_run("cc:") if n == 0 else ""
-        out.append(_paragraph(s["Copy Recipients"], label + "<w:r><w:tab/></w:r>"
-                              + _lines(inline, _party_lines(party)), keep + spacing))
+        out.append(paragraph_xml(s["Copy Recipients"], label + "<w:r><w:tab/></w:r>"
+                              + line_runs(inline, party_lines(party)), keep + spacing))
     return "".join(out)
 
 
-def _blocks_xml(blocks, inline: _Inline, s: dict[str, str], numbering: _Numbering,
+def _blocks_xml(blocks, inline: Inline, s: dict[str, str], numbering: Numbering,
                 keep_last: bool = False) -> list[str]:
     out: list[str] = []
     for block in blocks:
@@ -227,11 +227,11 @@ def _blocks_xml(blocks, inline: _Inline, s: dict[str, str], numbering: _Numberin
             num_id = numbering.new_list(style, block.ordered)
             num_pr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
             for item in block.items:
-                out.append(_paragraph(s[style], inline.runs(item), num_pr))
+                out.append(paragraph_xml(s[style], inline.runs(item), num_pr))
         else:
             style = {"heading": "Heading 1", "quote": "Block Quote"}.get(block.kind, "Body Text")
             for item in block.items:
-                out.append(_paragraph(s[style], inline.runs(item)))
+                out.append(paragraph_xml(s[style], inline.runs(item)))
     if keep_last and out:
         # the closing never starts a page alone: the last paragraph keeps with it
         out[-1] = out[-1].replace("</w:pPr>", "<w:keepNext/></w:pPr>", 1) \
@@ -240,7 +240,7 @@ def _blocks_xml(blocks, inline: _Inline, s: dict[str, str], numbering: _Numberin
     return out
 
 
-def _section_xml(section, inline: _Inline, s: dict[str, str], columns: Columns | None,
+def _section_xml(section, inline: Inline, s: dict[str, str], columns: Columns | None,
                  width: int) -> list[str]:
     """One section of the signatory list in its layout."""
     out: list[str] = []
@@ -249,10 +249,10 @@ def _section_xml(section, inline: _Inline, s: dict[str, str], columns: Columns |
     in_columns = columns is not None and cols > 1 and section.layout != "table"
     heading_ppr = columns.start() if in_columns else ""
     if section.heading:
-        add(_paragraph(s["Signatory Section"], inline.text_run(section.heading), heading_ppr))
+        add(paragraph_xml(s["Signatory Section"], inline.text_run(section.heading), heading_ppr))
         heading_ppr = ""
     if section.note:
-        add(_paragraph(s["Signatories Note"], inline.text_run(section.note), heading_ppr))
+        add(paragraph_xml(s["Signatories Note"], inline.text_run(section.note), heading_ppr))
         heading_ppr = ""
     if heading_ppr:
         # no heading to end the section before the columns: a paragraph one point high does
@@ -262,66 +262,66 @@ def _section_xml(section, inline: _Inline, s: dict[str, str], columns: Columns |
     entry_style, cell_style = s["Signatory Entry"], s["Signatory Cell"]
     for group, entries in section.groups:
         if group:
-            add(_paragraph(s["Signatory Group"], inline.text_run(group)))
+            add(paragraph_xml(s["Signatory Group"], inline.text_run(group)))
         if section.layout == "table":
             if cols > 1:
                 rows = []
                 for i in range(0, len(entries), cols):
-                    row = [_paragraph(cell_style, _lines(inline, [e.name, e.title or ""]))
+                    row = [paragraph_xml(cell_style, line_runs(inline, [e.name, e.title or ""]))
                            for e in entries[i:i + cols]]
                     rows.append(row + [""] * (cols - len(row)))
                 add(_table(rows, [width // cols] * cols, borders=True))
             else:
                 titled = section.titled
                 widths = [width * 2 // 5, width - width * 2 // 5] if titled else [width]
-                rows = [[_paragraph(cell_style, inline.text_run(e.name))]
-                        + ([_paragraph(cell_style, inline.text_run(e.title or ""))]
+                rows = [[paragraph_xml(cell_style, inline.text_run(e.name))]
+                        + ([paragraph_xml(cell_style, inline.text_run(e.title or ""))]
                            if titled else []) for e in entries]
                 add(_table(rows, widths, borders=True))
-            add(_paragraph(entry_style, ""))  # Word needs a paragraph after a table
+            add(paragraph_xml(entry_style, ""))  # Word needs a paragraph after a table
             continue
         for entry in entries:
             title = clean(entry.title).strip() if entry.title else ""
             if section.layout == "inline" or (not title and cols > 1):
-                add(_paragraph(entry_style, _entry_runs(inline, entry)))
+                add(paragraph_xml(entry_style, _entry_runs(inline, entry)))
                 continue
             # the name stays on the page of its title: an entry never splits
-            add(_paragraph(name_style, inline.text_run(entry.name),
+            add(paragraph_xml(name_style, inline.text_run(entry.name),
                            "<w:keepNext/>" if title else ""))
             if title:
-                add(_paragraph(title_style, inline.text_run(title)))
+                add(paragraph_xml(title_style, inline.text_run(title)))
     if in_columns:
         last = out.pop()
         out.append(last.replace("</w:pPr>", columns.end(cols) + "</w:pPr>", 1))
     return out
 
 
-def body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numbering,
+def body_xml(doc: Prepared, inline: Inline, s: dict[str, str], numbering: Numbering,
               columns: Columns | None = None, width: int = 9360) -> str:
     out: list[str] = []
     add = out.append
     if doc.heading_lines:
-        add(_paragraph(s["Letter Heading"], _lines(inline, doc.heading_lines)))
+        add(paragraph_xml(s["Letter Heading"], line_runs(inline, doc.heading_lines)))
     if doc.date_line:
-        add(_paragraph(s["Date Line"], inline.text_run(doc.date_line)))
+        add(paragraph_xml(s["Date Line"], inline.text_run(doc.date_line)))
     if doc.delivery:
-        add(_paragraph(s["Delivery Line"], inline.text_run(doc.delivery)))
+        add(paragraph_xml(s["Delivery Line"], inline.text_run(doc.delivery)))
     if doc.addressees:
         add(_parties_xml(doc, doc.addressees, s["Addressee"], inline, width))
     if doc.cc and doc.cc_position == "top":
         add(_cc_xml(doc, inline, s))
     if doc.subject:
-        add(_paragraph(s["Subject"], inline.text_run(doc.subject)))
+        add(paragraph_xml(s["Subject"], inline.text_run(doc.subject)))
     if doc.salutation:
-        add(_paragraph(s["Salutation"], inline.text_run(doc.salutation)))
+        add(paragraph_xml(s["Salutation"], inline.text_run(doc.salutation)))
     out += _blocks_xml(doc.blocks, inline, s, numbering, keep_last=bool(doc.closing))
     if doc.closing:
-        add(_paragraph(s["Closing"], inline.text_run(doc.closing)))
+        add(paragraph_xml(s["Closing"], inline.text_run(doc.closing)))
     if doc.sections:
         if doc.signatures_heading:
-            add(_paragraph(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
+            add(paragraph_xml(s["Signatories Heading"], inline.text_run(doc.signatures_heading)))
         if doc.signatures_note:
-            add(_paragraph(s["Signatories Note"], inline.text_run(doc.signatures_note)))
+            add(paragraph_xml(s["Signatories Note"], inline.text_run(doc.signatures_note)))
         for n, section in enumerate(doc.sections):
             xml = _section_xml(section, inline, s, columns, width)
             first = xml[0] if xml else ""
@@ -341,6 +341,6 @@ def body_xml(doc: Prepared, inline: _Inline, s: dict[str, str], numbering: _Numb
         add(_cc_xml(doc, inline, s))
     if doc.annex:
         if doc.annex.heading:
-            add(_paragraph(s["Annex Heading"], inline.text_run(doc.annex.heading)))
+            add(paragraph_xml(s["Annex Heading"], inline.text_run(doc.annex.heading)))
         out += _blocks_xml(doc.annex.blocks, inline, s, numbering)
     return "".join(out)

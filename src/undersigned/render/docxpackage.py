@@ -142,8 +142,8 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.part import PartFactory, XmlPart
 
-    from .docx import STYLES, _Styles
     from .docxbody import letter_section
+    from .docxstyles import STYLES, Styles
 
     # python-docx has no class for the footnotes part; loading it as an XmlPart (its
     # documented extension point) lets a reference document's footnotes be edited in place.
@@ -170,7 +170,7 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
         body.append(sect_pr)  # python-docx reads the page setup from here
     _drop_unused_rels(document.part, (RT_HYPERLINK, RT_IMAGE))
     if house:
-        styles = _Styles(copy.deepcopy(styles_element))
+        styles = Styles(copy.deepcopy(styles_element))
         footer_id = {s.name: styles.ensure(s, replace=True) for s in STYLES}["Footer"]
         _page_numbers(document, footer_id)
     footnotes = _footnotes_part(document, XmlPart, CT.WML_FOOTNOTES)
@@ -210,7 +210,7 @@ def _footnotes_part(document, xml_part, content_type):
     """The footnotes part: the reference document's (separators kept) or a new one."""
     from docx.opc.packuri import PackURI
 
-    from .docx import NSDECLS, parse_xml
+    from .docxxml import NSDECLS, parse_xml
 
     doc_part = document.part
     for rel in doc_part.rels.values():
@@ -249,7 +249,7 @@ _AFTER_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids", "attachedSchema
 
 
 def _settings(document, separator_ids: list[str]) -> None:
-    from .docx import NSDECLS, parse_xml
+    from .docxxml import NSDECLS, parse_xml
 
     settings = document.settings.element
     for child in settings.findall(_w("savePreviewPicture")):
@@ -271,7 +271,7 @@ def _settings(document, separator_ids: list[str]) -> None:
 
 def _page_numbers(document, style_id: str) -> None:
     """Page numbers at the foot of every page but the first, as letters have them."""
-    from .docx import NSDECLS, _attr, parse_xml
+    from .docxxml import NSDECLS, parse_xml, xml_attr
 
     section = document.sections[0]
     section.different_first_page_header_footer = True
@@ -282,7 +282,7 @@ def _page_numbers(document, style_id: str) -> None:
     for child in list(container):
         container.remove(child)
     container.append(parse_xml(
-        f'<w:p {NSDECLS}><w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>'
+        f'<w:p {NSDECLS}><w:pPr><w:pStyle w:val="{xml_attr(style_id)}"/></w:pPr>'
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
@@ -405,7 +405,7 @@ def builder_fingerprint() -> str:
 
     here = Path(__file__).parent
     digest = hashlib.sha256(str(SKELETON_VERSION).encode())
-    for name in ("docxpackage.py", "docxbody.py", "docx.py"):
+    for name in ("docxpackage.py", "docxbody.py", "docxstyles.py", "docxxml.py", "docx.py"):
         digest.update((here / name).read_bytes())
     spec = importlib.util.find_spec("docx")  # found, not imported
     if spec is not None and spec.origin:
@@ -472,7 +472,7 @@ def _rels_member(name: str) -> str:
 def zip_package(skeleton: Skeleton) -> bytes:
     """Write the package as a zip with fixed timestamps, attributes and member order, so
     that the same input gives the same bytes."""
-    from .docx import _attr
+    from .docxxml import xml_attr as _attr
 
     members: dict[str, bytes] = {"_rels/.rels": rels_xml(skeleton.package_rels)}
     defaults = {"rels": CT_RELS, "xml": CT_XML}

@@ -14,7 +14,8 @@ from ..errors import WorkspaceError
 from ..format.inline import Span
 from ..format.locales import collation_key, direction, localized
 from ..format.model import Letter, Roster
-from ..format.translations import Translation, translated_letter
+from ..format.translations.align import translated_letter
+from ..format.translations.reading import Translation
 from .prepare import Note, NoteCall, Prepared, RSection, prepare
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..format.citations import CitationStyle, NoteContext, format_notes, style_for_letter
+from ..format.citations.cite import NoteContext
+from ..format.citations.notes import format_notes
+from ..format.citations.styles import CitationStyle, style_for_letter
 from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
 from ..format.locales import format_count

@@ -29,7 +29,7 @@ def prepare_letters(path: Path, cwd: Path, today: dt.date, langs: tuple[str, ...
                     ) -> list[tuple[str | None, Prepared]]:
     """Validate a letter, its roster and its translations once, and prepare it in each of
     `langs`: None its own language only, () every language it has (see `render.languages`)."""
-    from ..format.translations import load_translations
+    from ..format.translations.reading import load_translations
     from .languages import prepare_languages
 
     letter, roster, problems = check_letter_file(path, cwd, today, warnings=False)

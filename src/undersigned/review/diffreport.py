@@ -256,7 +256,7 @@ def format_text(result: Diff, style: Style | None = None) -> str:
 
 
 def _translation_lines(c: FieldChange) -> list[str]:
-    from ..format.translations import word_diff as words
+    from ..format.translations.diff import word_diff as words
 
     if c.where == "edited" and c.old and c.new:
         return [f"{c.field} edited: {words(c.old, c.new)}"]

@@ -198,7 +198,8 @@ def diff_revisions(repo, changes, slugs: list[str] | None = None) -> Diff:
 def _diff_translations(repo, changes, slug: str, sides: list[TextSide]
                        ) -> list[TranslationChange]:
     """Each translation of the letter that changed between the revisions, text by text."""
-    from ..format.translations import build_translation, compare_translations
+    from ..format.translations.diff import compare_translations
+    from ..format.translations.reading import build_translation
 
     out = []
     source_lang = "en"

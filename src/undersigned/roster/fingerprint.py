@@ -78,7 +78,7 @@ def fingerprint(letter: Letter) -> str:
 
 def current_fingerprints(letter: Letter, translations=()) -> dict[str | None, str]:
     """The fingerprint of the letter (key None) and of each translation (key: its language)."""
-    from ..format.translations import translated_letter
+    from ..format.translations.align import translated_letter
 
     out: dict[str | None, str] = {None: fingerprint(letter)}
     for tr in translations:
@@ -98,7 +98,7 @@ class Fingerprints:
     def language(self, lang: str | None) -> str | None:
         """None for the letter's own language, else the tag (a translation) as its file
         spells it."""
-        from ..format.translations import spelled_tag
+        from ..format.translations.layout import spelled_tag
 
         self._load()
         if not lang or lang.lower() == self.letter.lang.lower():
@@ -125,13 +125,10 @@ class Fingerprints:
 
 
 def _translation_fingerprint(letter: Letter, lang: str) -> str:
-    from ..format.translations import (
-        TranslationError,
-        check_lang_tag,
-        load_translation,
-        translated_letter,
-        translation_path,
-    )
+    from ..errors import TranslationError
+    from ..format.translations.align import translated_letter
+    from ..format.translations.layout import check_lang_tag, translation_path
+    from ..format.translations.reading import load_translation
 
     try:
         check_lang_tag(lang)  # a tag, never a path: it names a file under translations/
