@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import copy
 
-from docx.oxml.ns import qn
 from lxml import etree
 
 from ..format.locales import is_english
 from ..format.model import Party
 from .docxstyles import Numbering
-from .docxxml import NSDECLS, W_NS, Inline, clean, line_runs, paragraph_xml, party_lines, xml_attr
+from .docxxml import (
+    NSDECLS,
+    W_NS,
+    Inline,
+    clean,
+    line_runs,
+    paragraph_xml,
+    party_lines,
+    qn,
+    xml_attr,
+)
 from .prepare import Prepared
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 from lxml import etree
 
 from ..format.locales import font_stack
-from .docxxml import NSDECLS, clean, xml_attr
+from .docxxml import NSDECLS, W_NS, clean, parse_xml, qn, xml_attr
 from .prepare import Prepared
 
 BODY_FONT = "Cambria"
@@ -346,8 +344,9 @@ def _set_ppr_child(ppr, name: str, attrs: dict[str, str]) -> None:
 class Numbering:
     """Bulleted and numbered lists: one w:num per list, so each numbered list starts at 1."""
 
-    def __init__(self, document, styles: Styles, house: bool) -> None:
-        self.document = document
+    def __init__(self, part, styles: Styles, house: bool, source=None) -> None:
+        self.part = part  # the numbering part (render/docxpackage.Part), or None
+        self.source = source
         self.styles = styles
         self.house = house
         self._element = None
@@ -356,7 +355,14 @@ class Numbering:
     @property
     def element(self):
         if self._element is None:
-            self._element = self.document.part.numbering_part.element
+            if self.part is None:
+                from ..errors import DocxError
+
+                raise DocxError(f"{self.source}: this reference document has no numbering "
+                                "part, which the letter's lists need; add a bulleted list to "
+                                "it in Word or LibreOffice and save it again, or remove it to "
+                                "use the built-in styles")
+            self._element = parse_xml(self.part.blob)
         return self._element
 
     def new_list(self, style_name: str, ordered: bool) -> str:
@@ -365,10 +371,21 @@ class Numbering:
             abstract = (None if self.house else self._style_abstract(style_name)) \
                 or self._add_abstract(ordered)
             self._abstract[ordered] = abstract
-        num = self.element.add_num(int(abstract))
+        # as python-docx numbers and places a w:num: the first free id from 1, before any
+        # w:numIdMacAtCleanup
+        taken = [int(n.get(qn("w:numId"))) for n in self.element.iterchildren(qn("w:num"))]
+        num_id = next(n for n in range(1, len(taken) + 2) if n not in taken)
+        num = etree.Element(qn("w:num"), {qn("w:numId"): str(num_id)}, nsmap={"w": W_NS})
+        etree.SubElement(num, qn("w:abstractNumId"), {qn("w:val"): str(int(abstract))})
         if ordered:
-            num.add_lvlOverride(ilvl=0).add_startOverride(1)
-        return num.get(qn("w:numId"))
+            override = etree.SubElement(num, qn("w:lvlOverride"), {qn("w:ilvl"): "0"})
+            etree.SubElement(override, qn("w:startOverride"), {qn("w:val"): "1"})
+        cleanup = self.element.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            self.element.append(num)
+        return str(num_id)
 
     def _style_abstract(self, style_name: str) -> str | None:
         style = self.styles.find("paragraph", style_name)

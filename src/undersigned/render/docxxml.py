@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
 
 from ..format.inline import Span, Text
 from ..format.model import Party
@@ -14,6 +14,20 @@ from .prepare import NoteCall
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NSDECLS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
+_NSMAP = {"w": W_NS, "r": R_NS}
+_XML_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
+HYPERLINK_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def qn(tag: str) -> str:
+    """`w:p` as lxml names it, `{namespace}p` (python-docx is not imported to render)."""
+    prefix, _, local = tag.partition(":")
+    return f"{{{_NSMAP[prefix]}}}{local}"
+
+
+def parse_xml(xml: str | bytes):
+    """One element from XML text (no entities resolved)."""
+    return etree.fromstring(xml.encode() if isinstance(xml, str) else xml, _XML_PARSER)
 
 #: only web addresses become links: a letter must not carry javascript: or file: targets
 LINK_SCHEMES = ("http://", "https://")
@@ -71,7 +85,7 @@ class Inline:
                     if in_link or not href.lower().startswith(LINK_SCHEMES):
                         out.append(self.runs(n.children, marks, in_link))
                         continue
-                    rid = self.part.relate_to(href, RT.HYPERLINK, is_external=True)
+                    rid = self.part.relate_to(href, HYPERLINK_RT, is_external=True)
                     out.append(f'<w:hyperlink r:id="{rid}" w:history="1">'
                                f'{self.runs(n.children, marks | {"link"}, True)}</w:hyperlink>')
                 else:

@@ -64,9 +64,13 @@ def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | N
         return render_pdf(doc, templates)
     if fmt == "docx":
         from .docx import render_docx
+        from .docxpackage import CACHE_SUBDIR
 
         reference = templates / "reference.docx" if templates else None
-        return render_docx(doc, reference if reference and reference.is_file() else None)
+        if reference is None or not reference.is_file():
+            return render_docx(doc, None)
+        # what is taken from the reference is kept in the workspace's cache, by its hash
+        return render_docx(doc, reference, cache_dir=templates.parent / CACHE_SUBDIR)
     raise ValueError(f"unknown format {fmt}")
 
 
