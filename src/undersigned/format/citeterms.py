@@ -14,7 +14,7 @@ from functools import cache
 
 from ..errors import LanguageError
 from .labels import fallback_tags
-from .locales import babel_locale, current, is_english
+from .locales import babel_locale, base_language, current, is_english
 
 #: the names of languages in English notes (kept as they were before CLDR names)
 LANGUAGE_NAMES = {
@@ -76,7 +76,7 @@ def localized_words(terms: Terms, text: str) -> str:
 
 def language_name(tag: str) -> str:
     """The name of a source's language, in the output's language (English by default)."""
-    base = tag.replace("_", "-").split("-")[0].lower()
+    base = base_language(tag)
     loc = current()
     if loc is not None and not is_english(loc.lang):
         try:

@@ -411,9 +411,12 @@ def _footnote(r: Reader, key: str, node, kpos: Pos, vpos: Pos) -> Footnote:
     return Footnote(key, parts, kpos)
 
 
-def as_listed_kinds(letter_path: Path) -> frozenset[str]:
+def as_listed_kinds(letter_path: Path, letter: Letter | None = None) -> frozenset[str]:
     """The kinds of signatory a letter prints in its roster's own order (`order: as-listed`),
-    which `fmt` and `sign` then keep as they are; none if the letter is missing or broken."""
+    which `fmt` and `sign` then keep as they are; none if the letter is missing or broken.
+    `letter`: the letter at that path when the caller has loaded it already."""
+    if letter is not None:
+        return letter.signatures.as_listed_kinds()
     if not letter_path.is_file():
         return frozenset()
     letter, _ = load_letter(letter_path)

@@ -479,7 +479,7 @@ def import_csv(letter: Path, csv_path: Path, *, maps: Iterable[str] = (), dry_ru
                           "retry, or import the other rows with --skip-invalid:\n"
                           + "\n".join(p.format(display) for p in report.invalid))
     with locked(paths.roster):
-        roster = OpenRoster(paths)
+        roster = OpenRoster(paths, letter=endorsed.letter)
         index = roster.names()
         seen: dict[str, Candidate] = {}
         fresh: list[Candidate] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import RosterError
 from ..fileio import write_atomic
 from ..format.load import as_listed_kinds, load_roster
-from ..format.model import Signatory
+from ..format.model import Letter, Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..textsafety import visible
@@ -147,8 +147,9 @@ def kind_of(value: str) -> str:
 class OpenRoster:
     """A roster read for an edit: its text, its index and the letter's fingerprint."""
 
-    def __init__(self, paths: Paths, fields: tuple[str, ...] = (), cached: bool = False):
-        """`cached`: use the index kept between runs when it is this text's (indexcache.py)."""
+    def __init__(self, paths: Paths, fields: tuple[str, ...] = (), cached: bool = False,
+                 letter: Letter | None = None):
+        """`cached`: the index kept between runs (indexcache.py); `letter`: already loaded."""
         self.paths = paths
         text = _read(paths.roster)
         self.exists = text is not None
@@ -157,8 +158,7 @@ class OpenRoster:
             if cached and self.exists else (None, None, {})
         self.doc = self.kept.doc(self.text, paths.roster.name) if self.kept is not None \
             else RosterText(self.text, paths.roster.name)
-        # kinds the letter prints in the roster's order: new entries go at the end of them
-        self.as_listed = as_listed_kinds(paths.letter)
+        self.as_listed = as_listed_kinds(paths.letter, letter)  # new entries go last of these
         if fields:
             _extra_values(self.doc, fields)
 
@@ -322,7 +322,7 @@ def add_signatory(letter: Path, sig: Signatory, *, email: str | None = None,
     sig.endorsed = sig.endorsed or prints.of(sig.lang)
     warnings = []
     with locked(paths.roster):
-        roster = OpenRoster(paths, cached=True)
+        roster = OpenRoster(paths, cached=True, letter=prints.letter)
         index = roster.names()
         same = index.exact_match(sig.name)
         similar = index.similar(sig.name) if not (same and not force) else []
@@ -560,7 +560,7 @@ def reconfirm(letter: Path, names: list[str], *, all_stale: bool = False,
     prints = Fingerprints(letter)
     done: list[str] = []
     with locked(paths.roster):
-        roster = OpenRoster(paths, ("endorsed", "status", "lang"))
+        roster = OpenRoster(paths, ("endorsed", "status", "lang"), letter=prints.letter)
         doc = roster.doc
 
         def current(i: int) -> str:  # the text in the language this signatory read
