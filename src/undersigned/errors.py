@@ -79,7 +79,12 @@ class DocxError(UndersignedError):
 
 
 class PdfUnavailableError(UndersignedError):
-    """Raised when PDF output is asked for but WeasyPrint (the `pdf` extra) is not installed."""
+    """Raised when PDF output is asked for but its engine (WeasyPrint, the `pdf` extra, or
+    Chromium for `--pdf-engine chromium`) is not installed."""
+
+
+class PdfEngineError(UndersignedError):
+    """Raised when the PDF engine ran but printed no PDF (a crash, a time-out)."""
 
 
 class SnapshotError(UndersignedError):

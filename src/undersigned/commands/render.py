@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import cli as _cli
-from ..render.run import DEFAULT_FORMATS, FORMATS, render_letter
+from ..render.run import DEFAULT_FORMATS, FORMATS, PDF_ENGINES, render_letter
 from ..workspace import display_path, resolve_letter
 
 
@@ -23,7 +23,12 @@ from ..workspace import display_path, resolve_letter
               "<slug>.<lang>.<ext>.")
 @click.option("--width", type=click.IntRange(min=20), default=None,
               help="Wrap the text output at this many columns (default: unwrapped).")
-def render(letter, formats, out_dir, langs, width):
+@click.option("--pdf-engine", type=click.Choice(PDF_ENGINES), default="weasyprint",
+              show_default=True,
+              help="Who prints --to pdf: WeasyPrint sets each note at the foot of its page; "
+              "chromium (headless Chromium, installed separately) is faster on long rosters "
+              "but prints the notes as a list at the end.")
+def render(letter, formats, out_dir, langs, width, pdf_engine):
     """Render LETTER (a path or slug) to DOCX, HTML and plain text.
 
     Only confirmed signatories who agreed to be named are printed. The letter must validate
@@ -38,6 +43,6 @@ def render(letter, formats, out_dir, langs, width):
     cwd = Path.cwd()
     path = resolve_letter(letter, cwd)
     written = render_letter(path, formats or DEFAULT_FORMATS, out_dir, cwd, _cli.today(), width,
-                            langs=langs)
+                            langs=langs, pdf_engine=pdf_engine)
     for target in written:
         click.echo(display_path(target, cwd))

@@ -18,6 +18,7 @@ from .prepare import Prepared
 
 FORMATS = ("docx", "html", "txt", "pdf")
 DEFAULT_FORMATS = ("docx", "html", "txt")
+PDF_ENGINES = ("weasyprint", "chromium")
 
 
 def prepare_letter(path: Path, cwd: Path, today: dt.date) -> Prepared:
@@ -42,9 +43,13 @@ def prepare_letters(path: Path, cwd: Path, today: dt.date, langs: tuple[str, ...
     return prepare_languages(letter, roster, translations, langs or None)
 
 
-def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | None = None
-                 ) -> bytes:
-    """One output format as bytes; heavy libraries are imported only for their format."""
+def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | None = None,
+                 pdf_engine: str = "weasyprint") -> bytes:
+    """One output format as bytes; heavy libraries are imported only for their format.
+
+    The PDF is laid out by WeasyPrint (notes at the foot of their page) or, with `pdf_engine`
+    "chromium", printed by headless Chromium (faster; notes at the end, see render.chromium).
+    """
     if fmt == "txt":
         from .text import render_text
 
@@ -58,6 +63,11 @@ def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | N
         from .html import render_html
 
         return render_html(doc, templates).encode("utf-8")
+    if fmt == "pdf" and pdf_engine == "chromium":
+        from .chromium import render_pdf_chromium
+        from .html import render_html
+
+        return render_pdf_chromium(render_html(doc, templates))
     if fmt == "pdf":
         from .html import render_pdf
 
@@ -76,7 +86,7 @@ def render_bytes(doc: Prepared, fmt: str, templates: Path | None, width: int | N
 
 def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path,
                   today: dt.date, width: int | None = None, parallel: bool | None = None,
-                  langs: tuple[str, ...] = ()) -> list[Path]:
+                  langs: tuple[str, ...] = (), pdf_engine: str = "weasyprint") -> list[Path]:
     """Render a letter to `out_dir/<slug>.<ext>` for each format, and each translation to
     `out_dir/<slug>.<lang>.<ext>`; returns the files written.
 
@@ -84,8 +94,10 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
     its roster and translations are read and checked once for all of them. Nothing is written
     unless every format of every language renders. `parallel` (default: where it helps)
     renders the DOCX in a second process while this one writes the others; the bytes are the
-    same either way.
+    same either way. `pdf_engine` chooses who prints the PDF (see `render_bytes`).
     """
+    if pdf_engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {pdf_engine}")
     formats = tuple(dict.fromkeys(formats))
     with paused_gc():
         docs = prepare_letters(path, cwd, today, tuple(langs))
@@ -94,7 +106,8 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
     outputs: dict[str, bytes] = {}
     for lang, doc in docs:
         stem = doc.slug if lang is None else f"{doc.slug}.{lang}"
-        for fmt, data in _render_formats(doc, formats, templates, width, parallel).items():
+        for fmt, data in _render_formats(doc, formats, templates, width, parallel,
+                                         pdf_engine).items():
             outputs[f"{stem}.{fmt}"] = data
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +122,7 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
 
 
 def _render_formats(doc: Prepared, formats: tuple[str, ...], templates: Path, width: int | None,
-                    parallel: bool | None) -> dict[str, bytes]:
+                    parallel: bool | None, pdf_engine: str = "weasyprint") -> dict[str, bytes]:
     """Every format of one prepared letter, as bytes, in the order asked."""
     outputs: dict[str, bytes] = {}
     side = None
@@ -125,7 +138,7 @@ def _render_formats(doc: Prepared, formats: tuple[str, ...], templates: Path, wi
                 if fmt != "pdf" and (fmt != "docx" or side is None):
                     outputs[fmt] = render_bytes(doc, fmt, templates, width)
         if "pdf" in formats:
-            outputs["pdf"] = render_bytes(doc, "pdf", templates, width)
+            outputs["pdf"] = render_bytes(doc, "pdf", templates, width, pdf_engine)
     finally:
         data = side.result() if side is not None else None
     if "docx" in formats and "docx" not in outputs:
