@@ -6,7 +6,6 @@ One table ships with the package (`labels.yaml`); a tag is looked up along its p
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +62,8 @@ def read_labels(r: Reader, top: RawMap) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in m.items():
         if key not in LABEL_KEYS:
+            import difflib  # only for an unknown word
+
             close = difflib.get_close_matches(str(key), LABEL_KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"its words: {', '.join(LABEL_KEYS)}"
             r.warning(m.key_pos[key], "unknown-key",
