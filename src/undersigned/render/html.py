@@ -13,7 +13,7 @@ from ..format.inline import Span, Text
 from ..format.locales import is_english
 from ..gcpause import sparse_gc
 from .env import make_environment, render_template
-from .pdftune import cached_page_references
+from .pdftune import tuned_pydyf
 from .prepare import NoteCall, Prepared
 
 LINK_SCHEMES = ("http://", "https://")
@@ -161,8 +161,9 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
 
     # WeasyPrint builds hundreds of thousands of boxes for a large roster: the cycle collector,
     # run every 700 allocations, would spend a quarter of the time walking them (sparse_gc);
-    # tagging them asked pydyf for the list of every page's reference once per box (pdftune).
-    with sparse_gc(), cached_page_references():
+    # tagging them asked pydyf for the list of every page's reference once per box, and its
+    # streams were deflated at zlib's slowest level (pdftune).
+    with sparse_gc(), tuned_pydyf():
         document = weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher(weasyprint))
         # A tagged PDF (headings, lists, tables and reading order for screen readers): PDF/UA-1
         # where this WeasyPrint knows it, else plain tags, else (older versions) untagged.
