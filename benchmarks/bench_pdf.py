@@ -90,6 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-engine", action="store_true",
+                        help="skip render --pdf-engine chromium (to time a checkout without it, "
+                        "e.g. PYTHONPATH=<checkout>/src)")
     args = parser.parse_args()
     browser = chromium()
     if not browser:
@@ -116,8 +119,9 @@ def main() -> None:
             for _ in range(args.runs):
                 t_ours.append(timed(ours, root))
                 t_chrome.append(timed(chrome, root))
-                t_engine.append(timed(engine, root))
-            w, c, e = (statistics.median(t[0] for t in ts)
+                if not args.no_engine:
+                    t_engine.append(timed(engine, root))
+            w, c, e = (statistics.median(t[0] for t in ts) if ts else float("nan")
                        for ts in (t_ours, t_chrome, t_engine))
             wc, cc = (statistics.median(t[1] for t in ts) for ts in (t_ours, t_chrome))
             count = f"{pages(root / 'pdf' / f'{SLUG}.pdf')}/{pages(root / 'chromium.pdf')}"

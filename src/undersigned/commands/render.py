@@ -39,6 +39,7 @@ def render(letter, formats, out_dir, langs, width, pdf_engine):
     Example:
       undersigned render china-forced-repatriation-2023 --to docx --to txt --out build
       undersigned render hk-consulate-defector-2016 --lang zh-Hant --to html
+      undersigned render china-forced-repatriation-2023 --to pdf --pdf-engine chromium
     """
     cwd = Path.cwd()
     path = resolve_letter(letter, cwd)
