@@ -120,6 +120,9 @@ def test_render_pdf_engine_chromium_prints_the_letter_with_its_notes_at_the_end(
         at = text_after.index(note_text)
         # the copy meant for the page foot is not printed
         assert latin(squeeze(inline_text(note.nodes))) not in text_before, note.number
+    # the policy put before <html> leaves the document's language as the template set it
+    pypdf = pytest.importorskip("pypdf")
+    assert pypdf.PdfReader(pdf).trailer["/Root"]["/Lang"] == doc.lang
     # the page numbers in the margin box, at the foot of every page
     for number, page in enumerate(pages, 1):
         line = [w.text for w in page if w.y0 >= max(o.y0 for o in page) - 0.5]

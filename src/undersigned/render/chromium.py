@@ -28,7 +28,7 @@ POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src
 _META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
 _DOCTYPE = re.compile(r"\A(\ufeff?\s*<!doctype[^>]*>)?", re.I)
 
-TIMEOUT = 600  # seconds: a 50,000-signatory letter prints in well under a minute
+TIMEOUT = 600  # seconds: 5,000 signatories print in a few seconds
 
 
 def find_chromium() -> str | None:

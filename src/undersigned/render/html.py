@@ -13,7 +13,6 @@ from ..format.inline import Span, Text
 from ..format.locales import is_english
 from ..gcpause import sparse_gc
 from .env import make_environment, render_template
-from .pdftune import tuned_pydyf
 from .prepare import NoteCall, Prepared
 
 LINK_SCHEMES = ("http://", "https://")
@@ -158,6 +157,8 @@ def render_pdf(html: str | Prepared, templates: Path | None = None) -> bytes:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint's system libraries (Pango); see WeasyPrint's "
             f"installation notes for your system ({e})") from e
+
+    from .pdftune import tuned_pydyf
 
     # WeasyPrint builds hundreds of thousands of boxes for a large roster: the cycle collector,
     # run every 700 allocations, would spend a quarter of the time walking them (sparse_gc);
