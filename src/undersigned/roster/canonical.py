@@ -14,7 +14,6 @@ from ..format.rosterlayout import (
     ITEM_START,
     KEY_LINE,
     NOT_CANONICAL,
-    TOP_LINE,
     NotCanonical,
     read_scalar,
     write_scalar,
