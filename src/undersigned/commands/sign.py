@@ -382,18 +382,18 @@ def list_(letter, fmt, status, kind, stale):
                 out.truncate()
         click.echo(out.getvalue(), nl=False)
         return
-    # A table lines its columns up over every row: it is made once all are read.
-    records = list(records)
-    # A LANG column only where someone read a translation: other rosters list as before.
-    langs = any(r["lang"] for r in records)
-    if stale and langs:  # the stale signatories of each language together
-        records.sort(key=lambda r: r["lang"] or "")
+    # A table lines its columns up over every row: its cells are gathered (not the records),
+    # then printed. The language is the row's fifth cell until it is known whether any has one.
     rows = [(_clip(visible(r["name"]), 50) + ("" if r["named"] else " [unnamed]")
              + (" [stale]" if r["stale"] else ""),
-             r["kind"], r["status"], r["signed_on"] or "",
-             *((visible(r["lang"] or listing.lang),) if langs else ()),
-             visible(r["title"] or ""))
+             r["kind"], r["status"], r["signed_on"] or "", r["lang"], visible(r["title"] or ""))
             for r in records]
+    # A LANG column only where someone read a translation: other rosters list as before.
+    langs = any(r[4] for r in rows)
+    if stale and langs:  # the stale signatories of each language together
+        rows.sort(key=lambda r: r[4] or "")
+    rows = [(*r[:4], visible(r[4] or listing.lang), r[5]) if langs else (*r[:4], r[5])
+            for r in rows]
     head = ("NAME", "KIND", "STATUS", "SIGNED", *(("LANG",) if langs else ()), "TITLE")
     n = len(head) - 1
     widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(n)]
