@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -39,13 +41,18 @@ _DATA_TYPES = _data_types()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per process, re-used by every environment made after.
+    """Templates compiled once, re-used by every environment made after.
 
     Each render makes a fresh environment (its filters belong to that render), and compiling
     the two templates from source was half of a render's time. Jinja asks this cache for a
     template by its name, file and a checksum of its source: an edited or a newly overriding
     workspace template has another file or checksum and is compiled anew. The key includes
-    the environment's options, which change the compiled code. The cache lives in memory
+    the environment's options, which change the compiled code.
+
+    The built-in templates come compiled with the package (`render/compiled/`, made by
+    scripts/precompile_templates.py), so a fresh process does not compile them either; they
+    are used only while the template's source, the environment's options and the Jinja
+    version are those they were made from. A workspace's templates are compiled in memory
     only: compiled code kept on disk in a workspace — a folder many hands commit to — would
     run as Python, outside the sandbox.
     """
@@ -54,9 +61,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code: dict[str, tuple[str, object]] = {}
 
     def get_bucket(self, environment, name, filename, source):
-        options = (environment.autoescape, environment.trim_blocks, environment.lstrip_blocks,
-                   environment.keep_trailing_newline, type(environment).__qualname__)
-        return super().get_bucket(environment, f"{name}|{options!r}", filename, source)
+        options = _options(environment)
+        bucket = super().get_bucket(environment, f"{name}|{options!r}", filename, source)
+        if bucket.code is None and filename is not None:
+            bucket.code = _shipped_code(name, filename, bucket.checksum, options)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         found = self._code.get(bucket.key)
@@ -69,7 +78,97 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code[bucket.key] = (bucket.checksum, bucket.code)
 
 
+def _options(environment: jinja2.Environment) -> tuple:
+    """What, besides the source, decides the code Jinja compiles a template to."""
+    return (environment.autoescape, environment.trim_blocks, environment.lstrip_blocks,
+            environment.keep_trailing_newline, type(environment).__qualname__)
+
+
+def _shipped_code(name: str, filename: str, checksum: str, options: tuple):
+    """The code shipped for a built-in template, if it was made from this very source under
+    these options and this Jinja version; else None (and the template is compiled)."""
+    if not _USE_SHIPPED or Path(filename).parent != BUILTIN:
+        return None
+    from . import compiled
+
+    made = compiled.MANIFEST.get(name)
+    if made is None or made != (checksum, repr(options), jinja2.__version__):
+        return None
+    import importlib.util
+
+    module = f"{compiled.__name__}.{module_name(name)}"
+    spec = importlib.util.find_spec(module)
+    code = spec.loader.get_code(module) if spec and spec.loader else None
+    # tracebacks and error messages name the template file, as for a template compiled here
+    return _named(code, filename) if code is not None else None
+
+
+def module_name(template: str) -> str:
+    """The module of `render/compiled/` a built-in template's code is shipped in:
+    `letter.html.j2` -> `letter_html`."""
+    return template.removesuffix(".j2").replace(".", "_").replace("-", "_")
+
+
+def _named(code: CodeType, filename: str) -> CodeType:
+    consts = tuple(_named(c, filename) if isinstance(c, CodeType) else c
+                   for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 _COMPILED = _CompiledTemplates()
+_USE_SHIPPED = True  # off while render/precompile.py captures fresh code
+
+
+class _Loader(jinja2.BaseLoader):
+    """The workspace's templates/ first, then the built-in templates.
+
+    A workspace template is read as every workspace file is (`fileio.read_file`): a symbolic
+    link out of the workspace, a FIFO or a file over the size limit is refused with an error
+    naming the template, never read. The built-in templates are the package's own.
+    """
+
+    def __init__(self, workspace_templates: Path | None) -> None:
+        self.dirs = [d for d in (workspace_templates, BUILTIN) if d is not None and d.is_dir()]
+
+    def get_source(self, environment, template):
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(template)  # refuses "..": TemplateNotFound
+        for directory in self.dirs:
+            path = directory.joinpath(*pieces)
+            if not os.path.lexists(path):  # anything else there (a link, a FIFO) is refused
+                continue
+            source = _read_template(path, directory)
+            mtime = _mtime(path)
+            return source, str(path), lambda: _mtime(path) == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        names = {p.relative_to(d).as_posix() for d in self.dirs for p in d.rglob("*")
+                 if p.is_file()}
+        return sorted(names)
+
+
+def _read_template(path: Path, directory: Path) -> str:
+    from ..fileio import FileAccessError, read_file
+
+    shown = f"templates/{path.relative_to(directory).as_posix()}" if directory != BUILTIN \
+        else path.name
+    try:
+        data = read_file(path, inside=directory.parent if directory != BUILTIN else None)
+        return data.decode("utf-8")
+    except FileAccessError as e:
+        raise TemplateError(f"{shown}: {e.message}") from None
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"{shown}: not UTF-8 text (byte {e.start}); save the template as "
+                            "UTF-8") from None
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinja2.Environment:
@@ -78,9 +177,8 @@ def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinj
     The sandbox matters: templates come from the workspace, which is edited by many hands,
     and must never reach Python internals.
     """
-    paths = [str(p) for p in (workspace_templates, BUILTIN) if p is not None and p.is_dir()]
     return _Sandbox(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=_Loader(workspace_templates),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
@@ -103,6 +201,8 @@ def render_template(env: jinja2.Environment, name: str, **context) -> str:
                             "built-in templates") from e
     except jinja2.exceptions.SecurityError as e:
         raise TemplateError(f"{_where(name, env)}: template tried an unsafe operation: {e}") from e
+    except TemplateError:
+        raise
     except jinja2.UndefinedError as e:
         raise TemplateError(f"{_where(name, env)}: template uses an undefined value: "
                             f"{e.message}") from e
@@ -123,7 +223,7 @@ def _where(name: str, env: jinja2.Environment) -> str:
             found = f"{filename}:{lineno}"
     try:
         source = env.loader.get_source(env, name)[1] if env.loader else None
-    except jinja2.TemplateNotFound:
+    except (jinja2.TemplateNotFound, TemplateError):
         source = None
     if found == name and source:
         found = source
