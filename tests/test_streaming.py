@@ -227,6 +227,40 @@ def test_fmt_check_of_a_canonical_roster_builds_no_whole_model(ws, monkeypatch):
     assert built == ["RosterText"]
 
 
+PRIVATE = st.sampled_from([
+    None,
+    "# Private contacts.\nsignatories:\n  - name: Zofia Wróblewska\n"
+    "    email: zofia@example.org\n",
+    "signatories:\n  - name: Zofia Wróblewska\n    email: zofia@example.org\n\n"
+    "  - name: Ada Lovelace\n    email: ada@example.org\n    consent: form 2023-09-21\n",
+    "signatories:\n- name: Ada\n  email: ada@example.org\n",
+])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(text=roster_texts(), private=PRIVATE)
+def test_fmt_prints_writes_and_exits_the_same_with_and_without_the_one_pass_check(
+        ws, text, private):
+    contacts = ws / "signatories" / "demo.private.yaml"
+
+    def run(*args):
+        (ws / ROSTER_FILE).write_bytes(text.encode("utf-8"))
+        if private is None:
+            contacts.unlink(missing_ok=True)
+        else:
+            contacts.write_text(private, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["fmt", *args, "signatories"])
+        files = {p.name: p.read_bytes() for p in (ws / "signatories").iterdir()}
+        return result.exit_code, result.output, files
+
+    for args in (("--check",), ()):
+        streamed = run(*args)
+        with mock.patch.object(canonical, "already_canonical", lambda *a: False):
+            assert run(*args) == streamed
+
+
 # --- the scanner, one entry at a time ------------------------------------------------------------
 
 def plain(node):
