@@ -96,11 +96,17 @@ _FIELD = re.compile(r"    ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 FIELD_LINE = re.compile(r"(  - |    )([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 # The common line of a roster entry: a key and a plain scalar with nothing YAML could read
 # specially ('#', ':', quotes, brackets…); every other line takes the careful path below.
-_FAST_LINE = re.compile(
+PLAIN_LINE = re.compile(
     r"(  - |    )([A-Za-z_][\w-]*): ([^\s\"'\[\]{}>|*&!%@`#,?:\-][^#:\t]*?) *\Z")
 _READ_BAD_START = set("[]{}>|*&!%@`\"'#,?:-")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?:\s+#.*)?\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\s+#.*)?\Z')
+
+
+def plain_value(raw: str):
+    """The value of the raw scalar of a PLAIN_LINE: `read_scalar`'s answer, found without the
+    checks such a line needs none of (most values are text that is not a keyword)."""
+    return raw if raw[0] not in _NUMBER_START and raw not in _KEYWORDS else resolve_plain(raw)
 
 
 @functools.lru_cache(maxsize=16)
@@ -194,7 +200,7 @@ def iter_canonical_roster(text: str, display: str, root: RawMap,
             n += 1
             if not line:
                 continue
-            fast = _FAST_LINE.match(line)
+            fast = PLAIN_LINE.match(line)
             if fast is not None and entries is not None:
                 lead, key, raw = fast.groups()
                 pos = new_pos(Pos, (display, n, 5))  # Pos(display, n, 5), minus a call frame
@@ -210,7 +216,7 @@ def iter_canonical_roster(text: str, display: str, root: RawMap,
                         entries.item_pos.append(pos)
                 elif entry is None or key in entry:
                     raise NotCanonical
-                # resolve_plain, inlined for the common case: text that is not a keyword
+                # plain_value, inlined
                 entry[key] = raw if raw[0] not in _NUMBER_START and raw not in _KEYWORDS \
                     else resolve_plain(raw)
                 entry.key_pos[key] = pos

@@ -8,17 +8,18 @@ import re
 from ..errors import RosterError
 from ..format.model import Signatory
 from ..format.rosterlayout import (
-    _FAST_LINE,
     FIELD_PREFIX,
     ITEM_PREFIX,
     ITEM_START,
     KEY_LINE,
     NOT_CANONICAL,
+    PLAIN_LINE,
     NotCanonical,
+    plain_value,
     read_scalar,
     write_scalar,
 )
-from ..format.yamlio import _KEYWORDS, _NUMBER_START, RawList, RawMap, resolve_plain
+from ..format.yamlio import RawList, RawMap
 from .collation import sort_key
 from .rosterfile import RosterText, comment_of, format_entry, with_newline
 
@@ -137,17 +138,15 @@ def _entry_values(lines: list[str], last: bool) -> dict | None:
     would change its lines. `lines`: its first line (`  - key: value`) up to the next entry's
     first line; the last entry's go to the end of the text."""
     values: dict = {}
-    fast_line, keywords, number_start = _FAST_LINE.match, _KEYWORDS, _NUMBER_START
+    plain_line = PLAIN_LINE.match
     j = 0
     for line in lines:
-        fast = fast_line(line)
-        if fast is not None:  # most lines: `key: plain text`
-            _, key, raw = fast.groups()
+        plain = plain_line(line)
+        if plain is not None:  # most lines: `key: plain text`
+            _, key, raw = plain.groups()
             if line[-1] == " " or key in values:
                 return None  # a blank at the end (the writer drops it), a key given twice
-            # read_scalar, inlined as the scanner does
-            values[key] = raw if raw[0] not in number_start and raw not in keywords \
-                else resolve_plain(raw)
+            values[key] = plain_value(raw)
         elif not line:
             break
         elif line.lstrip(" ")[:1] != "#":
