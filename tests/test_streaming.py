@@ -346,7 +346,7 @@ def test_sign_list_holds_one_entry_at_a_time(ws, layout):
     is loaded whole, as before (which shows the test can tell the two apart)."""
     text = canonical_roster(20)
     if layout == "hand-formatted":
-        text = text.replace("\n  - name:", "\n-   name:").replace("\n    ", "\n    ")
+        text = text.replace("\n  - name:", "\n-   name:")
     (ws / ROSTER_FILE).write_text(text, encoding="utf-8")
     alive, held = [], []
     for s, _ in listing.stream_signatories(ws / "letters" / "demo.yaml"):
