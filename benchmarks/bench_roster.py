@@ -15,8 +15,8 @@ of the same roster — the naive way to edit it. Targets on 50,000 entries: sign
 validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s.
 
 `--baseline SRC` compares with another revision in the same run: SRC is the `src` directory
-of its checkout (for instance `git archive main src | tar -x -C /tmp/main`), put first on
-PYTHONPATH for its processes. Each revision gets its own copy of the workspace, and the two
+of its checkout (`git archive main src | tar -x -C DIR` makes one, SRC is then DIR/src), put
+first on PYTHONPATH for its processes. Each revision gets its own copy of the workspace, and the two
 take turns command by command, so that both meet the same roster and the same load on the
 machine; the table then shows before, after and their ratios, and whether the two printed
 the same output.
