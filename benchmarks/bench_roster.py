@@ -16,9 +16,9 @@ validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s.
 
 `--baseline SRC` compares with another revision in the same run: SRC is the `src` directory
 of its checkout (`git archive main src | tar -x -C DIR` makes one, SRC is then DIR/src), put
-first on PYTHONPATH for its processes. Each revision gets its own copy of the workspace, and the two
-take turns command by command, so that both meet the same roster and the same load on the
-machine; the table then shows before, after and their ratios, and whether the two printed
+first on PYTHONPATH for its processes. Each revision gets its own copy of the workspace, and
+the two take turns command by command, so that both meet the same roster and the same load on
+the machine; the table then shows before, after and their ratios, and whether the two printed
 the same output.
 
 The result is a Markdown table, to paste into an issue or docs/performance.md. The processes
