@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks.validate import check_letter_file
 from ..errors import InvalidLetterError
@@ -15,6 +16,9 @@ from ..gcpause import paused_gc
 from ..problems import Severity
 from ..workspace import find_root
 from .prepare import Prepared
+
+if TYPE_CHECKING:
+    from .pdfworker import PdfWorker
 
 FORMATS = ("docx", "html", "txt", "pdf")
 DEFAULT_FORMATS = ("docx", "html", "txt")
@@ -93,22 +97,33 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
     `langs` chooses languages (default: the letter's and every translation's). The letter,
     its roster and translations are read and checked once for all of them. Nothing is written
     unless every format of every language renders. `parallel` (default: where it helps)
-    renders the DOCX in a second process while this one writes the others; the bytes are the
-    same either way. `pdf_engine` chooses who prints the PDF (see `render_bytes`).
+    renders the DOCX in a second process while this one writes the others, and has a third
+    get WeasyPrint ready while the letter is read (render.pdfworker); the bytes are the same
+    either way. `pdf_engine` chooses who prints the PDF (see `render_bytes`).
     """
     if pdf_engine not in PDF_ENGINES:
         raise ValueError(f"unknown PDF engine {pdf_engine}")
     formats = tuple(dict.fromkeys(formats))
-    with paused_gc():
-        docs = prepare_letters(path, cwd, today, tuple(langs))
-    root = find_root(path.parent) or path.parent.parent
-    templates = root / "templates"
-    outputs: dict[str, bytes] = {}
-    for lang, doc in docs:
-        stem = doc.slug if lang is None else f"{doc.slug}.{lang}"
-        for fmt, data in _render_formats(doc, formats, templates, width, parallel,
-                                         pdf_engine).items():
-            outputs[f"{stem}.{fmt}"] = data
+    worker = None
+    if "pdf" in formats and pdf_engine == "weasyprint" and (
+            can_fork() if parallel is None else parallel):
+        from .pdfworker import PdfWorker
+
+        worker = PdfWorker.start()
+    try:
+        with paused_gc():
+            docs = prepare_letters(path, cwd, today, tuple(langs))
+        root = find_root(path.parent) or path.parent.parent
+        templates = root / "templates"
+        outputs: dict[str, bytes] = {}
+        for lang, doc in docs:
+            stem = doc.slug if lang is None else f"{doc.slug}.{lang}"
+            for fmt, data in _render_formats(doc, formats, templates, width, parallel,
+                                             pdf_engine, worker).items():
+                outputs[f"{stem}.{fmt}"] = data
+    finally:
+        if worker is not None:
+            worker.stop()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -122,8 +137,10 @@ def render_letter(path: Path, formats: tuple[str, ...], out_dir: Path, cwd: Path
 
 
 def _render_formats(doc: Prepared, formats: tuple[str, ...], templates: Path, width: int | None,
-                    parallel: bool | None, pdf_engine: str = "weasyprint") -> dict[str, bytes]:
-    """Every format of one prepared letter, as bytes, in the order asked."""
+                    parallel: bool | None, pdf_engine: str = "weasyprint",
+                    worker: PdfWorker | None = None) -> dict[str, bytes]:
+    """Every format of one prepared letter, as bytes, in the order asked; the PDF from
+    `worker` if one is ready (it prints one letter), else here."""
     outputs: dict[str, bytes] = {}
     side = None
     try:
@@ -138,7 +155,14 @@ def _render_formats(doc: Prepared, formats: tuple[str, ...], templates: Path, wi
                 if fmt != "pdf" and (fmt != "docx" or side is None):
                     outputs[fmt] = render_bytes(doc, fmt, templates, width)
         if "pdf" in formats:
-            outputs["pdf"] = render_bytes(doc, "pdf", templates, width, pdf_engine)
+            printed = None
+            if worker is not None and not worker.done:
+                html = outputs.get("html") or render_bytes(doc, "html", templates, width)
+                printed = worker.pdf(html.decode("utf-8"))
+            # what the worker printed, or (if it failed) the same work here, so that an
+            # error is raised, and reported, exactly as without it
+            outputs["pdf"] = printed if printed is not None else render_bytes(
+                doc, "pdf", templates, width, pdf_engine)
     finally:
         data = side.result() if side is not None else None
     if "docx" in formats and "docx" not in outputs:
