@@ -219,6 +219,22 @@ def test_named_styles_exist_and_are_used(pkg):
     assert [text_of(p) for p in pkg.paragraphs("Copy Recipients")] == ["cc:John DoeAmbassador"]
 
 
+def test_every_style_referred_to_is_defined_and_no_unused_table_style_is_shipped(pkg):
+    """The house style keeps only the default table style (the others were nine tenths of
+    the styles part, #17); every style a part or another style names is still defined."""
+    styles = pkg.xml("word/styles.xml").findall("w:style", NS)
+    defined = {s.get(w("styleId")) for s in styles}
+    named = set()
+    for part in ("word/document.xml", "word/footnotes.xml", "word/styles.xml",
+                 "word/numbering.xml", *[n for n in pkg.zip.namelist()
+                                         if n.startswith(("word/footer", "word/header"))]):
+        for tag in ("pStyle", "rStyle", "tblStyle", "basedOn", "next", "link"):
+            named |= {e.get(w("val")) for e in pkg.xml(part).iter(w(tag))}
+    assert named - defined == set()
+    tables = [s for s in styles if s.get(w("type")) == "table"]
+    assert [s.get(w("default")) for s in tables] == ["1"]
+
+
 def test_addressee_lines_are_one_paragraph_with_breaks(pkg):
     (p,) = pkg.paragraphs("Addressee")
     assert text_of(p) == "Jane RoeMinister of Tests1 Test StreetTestville"

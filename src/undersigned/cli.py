@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
-import json
 import os
 import sys
 
@@ -44,6 +42,8 @@ class Group(click.Group):
         name = click.utils.make_str(args[0])
         if (not ctx.resilient_parsing and not name.startswith("-")
                 and self.get_command(ctx, name) is None):
+            import difflib
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             if close:
                 ctx.fail(f"No such command '{name}'. Did you mean '{close[0]}'?")
@@ -95,6 +95,8 @@ def _gh_property(text: str) -> str:
 def print_problems(problems: list[Problem], fmt: str) -> None:
     """Print problems in the requested format: human (stderr-friendly lines), github, json."""
     if fmt == "json":
+        import json
+
         click.echo(json.dumps({"problems": [p.as_dict() for p in problems]}, indent=2,
                               ensure_ascii=False))
         return

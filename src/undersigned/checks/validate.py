@@ -123,13 +123,15 @@ def _check_letter_file(path: Path, cwd: Path, today: dt.date, warnings: bool, ro
     translations = []
     if letter is not None:
         from ..format.translations.reading import load_translations
-        from .translations import check_translated_text, check_translation
 
         translations, tproblems = load_translations(letter, cwd)
         problems += tproblems
-        for translation in translations:
-            problems += check_translation(letter, translation)
-            problems += check_translated_text(letter, translation)
+        if translations:  # the checks (and the word diff they import) only when needed
+            from .translations import check_translated_text, check_translation
+
+            for translation in translations:
+                problems += check_translation(letter, translation)
+                problems += check_translated_text(letter, translation)
         problems += check_letter(letter, today)
         from ..sources.quotes import check_quotations  # quotations against the archived sources
 

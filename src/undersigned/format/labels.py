@@ -6,7 +6,6 @@ One table ships with the package (`labels.yaml`); a tag is looked up along its p
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,10 @@ _TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
 
 @cache
 def _table() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
+    # the package's own file: the C loader when PyYAML has it (the pure-Python one took a
+    # tenth of a cold render)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(TABLE.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     return {tag.lower(): dict(words) for tag, words in data.items()}
 
 
@@ -60,6 +62,8 @@ def read_labels(r: Reader, top: RawMap) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in m.items():
         if key not in LABEL_KEYS:
+            import difflib  # only for an unknown word
+
             close = difflib.get_close_matches(str(key), LABEL_KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"its words: {', '.join(LABEL_KEYS)}"
             r.warning(m.key_pos[key], "unknown-key",

@@ -162,6 +162,8 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
     # first, as the letter's styles are written: a reference without a styles part gets
     # python-docx's default one, related before any part added below
     styles_element = document.styles.element
+    if house:
+        _drop_table_styles(styles_element)
 
     body = document.element.body
     sect_pr = letter_section(body)
@@ -187,6 +189,20 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
                           APP_XML if member == "docProps/app.xml" else part.blob,
                           _rels_of(part.rels), stale if part is document.part else []))
     return Skeleton(parts, _rels_of(package.rels), kept)
+
+
+def _drop_table_styles(styles_element) -> None:
+    """Remove the house style's table styles but the default one.
+
+    python-docx's default template defines a hundred table styles ("Light Shading Accent 1"
+    and the like): nine tenths of its styles part, which every render would parse, write and
+    compress again. A letter uses none of them (its tables are formatted directly), and Word
+    still offers each one: the latent styles list them, and Word defines one when it is
+    chosen. A reference document's own styles are never touched.
+    """
+    for style in styles_element.findall(_w("style")):
+        if style.get(_w("type")) == "table" and style.get(_w("default")) not in ("1", "true"):
+            styles_element.remove(style)
 
 
 def _w(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -39,13 +40,18 @@ _DATA_TYPES = _data_types()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per process, re-used by every environment made after.
+    """Templates compiled once, re-used by every environment made after.
 
     Each render makes a fresh environment (its filters belong to that render), and compiling
     the two templates from source was half of a render's time. Jinja asks this cache for a
     template by its name, file and a checksum of its source: an edited or a newly overriding
     workspace template has another file or checksum and is compiled anew. The key includes
-    the environment's options, which change the compiled code. The cache lives in memory
+    the environment's options, which change the compiled code.
+
+    The built-in templates come compiled with the package (`render/compiled/`, made by
+    scripts/precompile_templates.py), so a fresh process does not compile them either; they
+    are used only while the template's source, the environment's options and the Jinja
+    version are those they were made from. A workspace's templates are compiled in memory
     only: compiled code kept on disk in a workspace — a folder many hands commit to — would
     run as Python, outside the sandbox.
     """
@@ -54,9 +60,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code: dict[str, tuple[str, object]] = {}
 
     def get_bucket(self, environment, name, filename, source):
-        options = (environment.autoescape, environment.trim_blocks, environment.lstrip_blocks,
-                   environment.keep_trailing_newline, type(environment).__qualname__)
-        return super().get_bucket(environment, f"{name}|{options!r}", filename, source)
+        options = _options(environment)
+        bucket = super().get_bucket(environment, f"{name}|{options!r}", filename, source)
+        if bucket.code is None and filename is not None:
+            bucket.code = _shipped_code(name, filename, bucket.checksum, options)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         found = self._code.get(bucket.key)
@@ -69,7 +77,45 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code[bucket.key] = (bucket.checksum, bucket.code)
 
 
+def _options(environment: jinja2.Environment) -> tuple:
+    """What, besides the source, decides the code Jinja compiles a template to."""
+    return (environment.autoescape, environment.trim_blocks, environment.lstrip_blocks,
+            environment.keep_trailing_newline, type(environment).__qualname__)
+
+
+def _shipped_code(name: str, filename: str, checksum: str, options: tuple):
+    """The code shipped for a built-in template, if it was made from this very source under
+    these options and this Jinja version; else None (and the template is compiled)."""
+    if not _USE_SHIPPED or Path(filename).parent != BUILTIN:
+        return None
+    from . import compiled
+
+    made = compiled.MANIFEST.get(name)
+    if made is None or made != (checksum, repr(options), jinja2.__version__):
+        return None
+    import importlib.util
+
+    module = f"{compiled.__name__}.{module_name(name)}"
+    spec = importlib.util.find_spec(module)
+    code = spec.loader.get_code(module) if spec and spec.loader else None
+    # tracebacks and error messages name the template file, as for a template compiled here
+    return _named(code, filename) if code is not None else None
+
+
+def module_name(template: str) -> str:
+    """The module of `render/compiled/` a built-in template's code is shipped in:
+    `letter.html.j2` -> `letter_html`."""
+    return template.removesuffix(".j2").replace(".", "_").replace("-", "_")
+
+
+def _named(code: CodeType, filename: str) -> CodeType:
+    consts = tuple(_named(c, filename) if isinstance(c, CodeType) else c
+                   for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 _COMPILED = _CompiledTemplates()
+_USE_SHIPPED = True  # off while render/precompile.py captures fresh code
 
 
 def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinja2.Environment:

@@ -9,15 +9,17 @@ source in every language.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..errors import WorkspaceError
 from ..format.inline import Span
 from ..format.labels import page_labels
 from ..format.locales import collation_key, direction, localized
 from ..format.model import Letter, Roster
-from ..format.translations.align import translated_letter
-from ..format.translations.reading import Translation
 from .prepare import Note, NoteCall, Prepared, RSection, prepare
+
+if TYPE_CHECKING:
+    from ..format.translations.reading import Translation
 
 RLM = "\u200f"  # RIGHT-TO-LEFT MARK
 FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
@@ -48,6 +50,8 @@ def prepare_languages(letter: Letter, roster: Roster | None, translations: list[
             out.append((None, _directed(doc)))
             continue
         if source_numbers is None:
+            from ..format.translations.align import translated_letter  # only for a translation
+
             source_numbers = note_numbers(letter)
         with localized(lang, translated=True):
             doc = prepare(translated_letter(letter, tr), roster)
