@@ -153,3 +153,50 @@ def test_a_wrong_type_message_quotes_only_a_short_excerpt(hostile_root):
     result = run("validate", "--format", "github")
     assert TOKEN not in result.output
     assert TOKEN[:24] not in result.output
+
+
+@pytest.mark.parametrize("template", ["letter.txt.j2", "letter.html.j2", "letter.css"])
+def test_a_workspace_template_linked_out_of_the_workspace_is_never_read(hostile_root, secrets,
+                                                                        monkeypatch, template):
+    """Templates are read as every workspace file is: a link out of the workspace is refused
+    before it is opened, and the error names the template."""
+    from undersigned import fileio
+
+    write_workspace(hostile_root, letter_yaml(),
+                    roster_yaml([signatory_yaml("Amnesty International")]))
+    (hostile_root / "templates").mkdir()
+    (hostile_root / "templates" / template).symlink_to(secrets / "hosts.yml")
+    opened = []
+    real = fileio._open
+    monkeypatch.setattr(fileio, "_open", lambda path, flags: opened.append(str(path))
+                        or real(path, flags))
+    fmt = "txt" if template.endswith(".txt.j2") else "html"
+    result = run("render", SLUG, "--to", fmt, "--out", str(hostile_root / "out"))
+    assert result.exit_code == 1, result.output
+    assert f"Error: templates/{template}: a symbolic link to a file outside the workspace" \
+        in result.output
+    assert not leaked(result.output) and "Traceback" not in result.output
+    assert not [p for p in opened if str(secrets) in p]
+    assert not (hostile_root / "out").exists()
+
+
+def test_a_workspace_template_linked_inside_the_workspace_is_used(hostile_root):
+    write_workspace(hostile_root, letter_yaml(),
+                    roster_yaml([signatory_yaml("Amnesty International")]))
+    (hostile_root / "shared").mkdir()
+    (hostile_root / "shared" / "plain.j2").write_text("{{ doc.title }} (our own)\n")
+    (hostile_root / "templates").mkdir()
+    (hostile_root / "templates" / "letter.txt.j2").symlink_to(hostile_root / "shared/plain.j2")
+    result = run("render", SLUG, "--to", "txt", "--out", str(hostile_root / "out"))
+    assert result.exit_code == 0, result.output
+    assert (hostile_root / "out" / f"{SLUG}.txt").read_text().endswith("(our own)\n")
+
+
+def test_a_template_that_is_a_fifo_is_refused_not_waited_for(hostile_root):
+    write_workspace(hostile_root, letter_yaml(),
+                    roster_yaml([signatory_yaml("Amnesty International")]))
+    (hostile_root / "templates").mkdir()
+    os.mkfifo(hostile_root / "templates" / "letter.txt.j2")
+    result = run("render", SLUG, "--to", "txt", "--out", str(hostile_root / "out"))
+    assert result.exit_code == 1
+    assert "Error: templates/letter.txt.j2: " in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import CodeType
 
@@ -118,15 +119,66 @@ _COMPILED = _CompiledTemplates()
 _USE_SHIPPED = True  # off while render/precompile.py captures fresh code
 
 
+class _Loader(jinja2.BaseLoader):
+    """The workspace's templates/ first, then the built-in templates.
+
+    A workspace template is read as every workspace file is (`fileio.read_file`): a symbolic
+    link out of the workspace, a FIFO or a file over the size limit is refused with an error
+    naming the template, never read. The built-in templates are the package's own.
+    """
+
+    def __init__(self, workspace_templates: Path | None) -> None:
+        self.dirs = [d for d in (workspace_templates, BUILTIN) if d is not None and d.is_dir()]
+
+    def get_source(self, environment, template):
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(template)  # refuses "..": TemplateNotFound
+        for directory in self.dirs:
+            path = directory.joinpath(*pieces)
+            if not os.path.lexists(path):  # anything else there (a link, a FIFO) is refused
+                continue
+            source = _read_template(path, directory)
+            mtime = _mtime(path)
+            return source, str(path), lambda: _mtime(path) == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        names = {p.relative_to(d).as_posix() for d in self.dirs for p in d.rglob("*")
+                 if p.is_file()}
+        return sorted(names)
+
+
+def _read_template(path: Path, directory: Path) -> str:
+    from ..fileio import FileAccessError, read_file
+
+    shown = f"templates/{path.relative_to(directory).as_posix()}" if directory != BUILTIN \
+        else path.name
+    try:
+        data = read_file(path, inside=directory.parent if directory != BUILTIN else None)
+        return data.decode("utf-8")
+    except FileAccessError as e:
+        raise TemplateError(f"{shown}: {e.message}") from None
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"{shown}: not UTF-8 text (byte {e.start}); save the template as "
+                            "UTF-8") from None
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
 def make_environment(workspace_templates: Path | None, autoescape: bool) -> jinja2.Environment:
     """A sandboxed environment with StrictUndefined that looks in the workspace's templates/ first.
 
     The sandbox matters: templates come from the workspace, which is edited by many hands,
     and must never reach Python internals.
     """
-    paths = [str(p) for p in (workspace_templates, BUILTIN) if p is not None and p.is_dir()]
     return _Sandbox(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=_Loader(workspace_templates),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
@@ -149,6 +201,8 @@ def render_template(env: jinja2.Environment, name: str, **context) -> str:
                             "built-in templates") from e
     except jinja2.exceptions.SecurityError as e:
         raise TemplateError(f"{_where(name, env)}: template tried an unsafe operation: {e}") from e
+    except TemplateError:
+        raise
     except jinja2.UndefinedError as e:
         raise TemplateError(f"{_where(name, env)}: template uses an undefined value: "
                             f"{e.message}") from e
@@ -169,7 +223,7 @@ def _where(name: str, env: jinja2.Environment) -> str:
             found = f"{filename}:{lineno}"
     try:
         source = env.loader.get_source(env, name)[1] if env.loader else None
-    except jinja2.TemplateNotFound:
+    except (jinja2.TemplateNotFound, TemplateError):
         source = None
     if found == name and source:
         found = source
