@@ -374,12 +374,12 @@ def test_sparse_gc_in_two_threads_puts_the_thresholds_back():
 
 
 def test_a_pause_begun_while_another_ends_does_not_leave_the_collector_off(monkeypatch):
-    """The race that left the collector off for the rest of a test run (and failed
-    test_paused_gc_restores_the_collector_as_it_was long after): the slow hostile tests load
-    rosters in four threads at once; one thread found the collector off (another's pause),
-    the other pause ended, and only then did the first turn it off, for good, since it had
-    found it off. Played here step by step: thread b is held just before it turns the
-    collector off until thread a's pause has ended."""
+    """The race that can leave the collector off for the rest of a test run (then
+    test_paused_gc_restores_the_collector_as_it_was, the next test to look, fails): the slow
+    hostile tests load rosters in four threads at once; one thread finds the collector off
+    (another's pause), that pause ends, and only then does the first thread turn it off, for
+    good, since it found it off. Played here step by step: thread b is held just before it
+    turns the collector off until thread a's pause has ended."""
     import gc
     import threading
 
