@@ -42,6 +42,9 @@ def isolates_per_line(lines: list[str]) -> list[str]:
             carried = ""
             out.append(line)
             continue
+        if not carried and LRI not in line and RLI not in line and FSI not in line:
+            out.append(line)  # most lines, and every line of most letters
+            continue
         indent = len(line) - len(line.lstrip(" "))
         line = line[:indent] + carried + line[indent:]  # the indent stays outside
         opened: list[str] = []
