@@ -23,9 +23,9 @@ In one run, on this machine, next to pandoc's cold DOCX conversion of the same l
 from __future__ import annotations
 
 import argparse
-import os
 import http.client
 import json
+import os
 import shutil
 import statistics
 import subprocess

@@ -1,25 +1,38 @@
 """Benchmark of roster commands on rosters of realistic international names.
 
-Run: python benchmarks/bench_roster.py [SIZE ...] [--ascii] [--no-ruamel]
-     (default sizes: 1000 10000 50000)
+Run: python benchmarks/bench_roster.py [SIZE ...] [--ascii] [--no-ruamel] [--baseline SRC]
+     (default sizes: 1000 10000 50000; `50000 200000` shows the growth)
 
 For each size it writes a workspace in a temporary directory whose roster has names in many
 scripts and languages (benchmarks/names.py: Latin with accents, Cyrillic, Hangul, Arabic,
 Han and kana; `--ascii` uses made-up ASCII names instead, to compare), then times, as real
-processes (start-up included, as a coordinator meets them), with each one's peak memory:
-`sign add` (the first, which indexes the roster, and the next ones, which read the index kept:
-the median of five), `validate`, `fmt --check`, `sign import` of a 1,000-row CSV and `sign
-list --format json`; and, in a process of its own, a ruamel.yaml round-trip (load and dump,
-comments kept) of the same roster — the naive way to edit it. Targets on 50,000 entries:
-sign add < 0.5 s, validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s. Run it with
-200000 to see the growth. To compare with another revision in the same run, alternate it with
-`PYTHONPATH=<that revision's checkout>/src python benchmarks/bench_roster.py …`.
+processes (start-up included, as a coordinator meets them), each one's wall-clock time, CPU
+time (user + system; steadier on a busy machine) and peak resident memory: `sign add` (the
+first, which indexes the roster, and the next ones, which read the index kept: the median of
+five), `validate`, `fmt --check`, `sign import` of a 1,000-row CSV and `sign list --format
+json`; and, in a process of its own, a ruamel.yaml round-trip (load and dump, comments kept)
+of the same roster — the naive way to edit it. Targets on 50,000 entries: sign add < 0.5 s,
+validate < 3 s, fmt --check < 3 s, import of 1,000 rows < 5 s.
+
+`--baseline SRC` compares with another revision in the same run: SRC is the `src` directory
+of its checkout (`git archive main src | tar -x -C DIR` makes one, SRC is then DIR/src), put
+first on PYTHONPATH for its processes. Each revision gets its own copy of the workspace, and
+the two take turns command by command, so that both meet the same roster and the same load on
+the machine; the table then shows before, after and their ratios, and whether the two printed
+the same output.
+
+The result is a Markdown table, to paste into an issue or docs/performance.md. The processes
+timed run without PYTHONDONTWRITEBYTECODE (some shells set it), and each revision's modules
+are compiled before the first timing: otherwise every process would compile the package from
+source, and the figures would be those of the compiler.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,8 +61,6 @@ SYLLABLES = ["ka", "mo", "ri", "te", "su", "lan", "bo", "ne", "vi", "da", "go", 
 ORG_WORDS = ["Foundation", "Network", "Association", "Centre for Human Rights", "Coalition",
              "Watch", "Institute", "Alliance", "Society", "Council"]
 TARGETS = {"sign add": 0.5, "validate": 3.0, "fmt --check": 3.0, "sign import": 5.0}
-COMMANDS = ("sign add, first", "sign add", "validate", "fmt --check", "sign import",
-            "sign list")
 NO_RUAMEL = "--no-ruamel" in sys.argv[1:]
 
 
@@ -109,20 +120,44 @@ def csv_text(rows: int, rng: random.Random, ascii_names: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
+def environment(src: str | None) -> dict[str, str]:
+    """The environment of a timed process: without PYTHONDONTWRITEBYTECODE, with `src` (a
+    baseline's source directory) first on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def compile_package(env: dict[str, str]) -> str:
+    """Compile the package the environment imports (so that no timed process compiles it);
+    returns where it is."""
+    where = subprocess.run([sys.executable, "-c", "import os, undersigned; "
+                            "print(os.path.dirname(undersigned.__file__))"], env=env,
+                           check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", where], env=env, check=True,
+                   capture_output=True)
+    return where
+
+
+def timed(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str]:
     """Wall-clock seconds, peak resident memory (bytes) and output of one fresh process."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", "from undersigned.cli import main; main()",
-                             *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    out = proc.stdout.read() + proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = code = os.waitstatus_to_exitcode(status)
-    proc.stdout.close()
-    proc.stderr.close()
+    # stderr goes to a file: a command that writes much to both streams cannot then block
+    # on a full pipe while this reads the other
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c",
+                                 "from undersigned.cli import main; main()", *args],
+                                cwd=cwd, stdout=subprocess.PIPE, stderr=err, env=env)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        err.seek(0)
+        out = (out + err.read()).decode("utf-8", "replace")
     if code != 0 and not (code == 1 and args[0] in ("validate", "fmt")):
-        raise SystemExit(f"{' '.join(args)} failed:\n{out}")
+        raise SystemExit(f"{' '.join(args)} failed:\n{out[-4000:]}")
     CPU[" ".join(args)] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss * 1024, out
 
@@ -143,69 +178,123 @@ def ruamel_round_trip(path: Path) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
-def bench(size: int, ascii_names: bool = False) -> dict:
+RUNS = {
+    # the first add indexes the roster and keeps the index (.undersigned/rosters/); the next
+    # reads it: a coordinator adds one signatory after another
+    "sign add, first": ["sign", "add", "bench", "--name", "Zofia Wróblewska-Nájera",
+                        "--kind", "individual", "--date", "2023-09-22"],
+    "sign add": ["sign", "add", "bench", "--name", "Ngozi Okonkwo-Adébáyọ̀",
+                 "--kind", "individual", "--date", "2023-09-22"],
+    "validate": ["validate", "bench"],
+    "fmt --check": ["fmt", "--check", "signatories/bench.yaml"],
+    "sign import": ["sign", "import", "bench", "responses.csv"],
+    "sign list": ["sign", "list", "bench", "--format", "json"],
+}
+
+
+def bench(size: int, ascii_names: bool = False, baseline: str | None = None) -> dict:
+    """{revision: {measure: value}} for "after" (this checkout) and, given a baseline's
+    source directory, "before"; the revisions take turns, command by command."""
     rng = random.Random(size)
+    revisions = {"after": environment(None)}
+    if baseline is not None:
+        revisions = {"before": environment(baseline), **revisions}
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "letters").mkdir()
-        (root / "signatories").mkdir()
-        (root / "letters" / "bench.yaml").write_text(LETTER, encoding="utf-8")
-        roster = root / "signatories" / "bench.yaml"
+        first = Path(tmp) / "after"
+        (first / "letters").mkdir(parents=True)
+        (first / "signatories").mkdir()
+        (first / "letters" / "bench.yaml").write_text(LETTER, encoding="utf-8")
+        roster = first / "signatories" / "bench.yaml"
         roster.write_text(roster_text(size, rng, ascii_names), encoding="utf-8")
-        (root / "responses.csv").write_text(csv_text(1000, rng, ascii_names), encoding="utf-8")
-        results: dict = {"bytes": roster.stat().st_size}
-        runs = {
-            # the first add indexes the roster and keeps the index (.undersigned/rosters/);
-            # the next reads it: a coordinator adds one signatory after another
-            "sign add, first": ["sign", "add", "bench", "--name", "Zofia Wróblewska-Nájera",
-                                "--kind", "individual", "--date", "2023-09-22"],
-            "sign add": ["sign", "add", "bench", "--name", "Ngozi Okonkwo-Adébáyọ̀",
-                         "--kind", "individual", "--date", "2023-09-22"],
-            "validate": ["validate", "bench"],
-            "fmt --check": ["fmt", "--check", "signatories/bench.yaml"],
-            "sign import": ["sign", "import", "bench", "responses.csv"],
-            "sign list": ["sign", "list", "bench", "--format", "json"],
-        }
-        for what, args in runs.items():
-            results[what], results[what + " rss"], out = timed(args, root)
-            results[what + " cpu"] = CPU[" ".join(args)]
-            if what == "sign add":  # four more, each a new name: the median of five
-                times, cpus = [results[what]], [results[what + " cpu"]]
-                for n in range(4):
-                    more = [*args[:4], f"{args[4]} {n + 2}", *args[5:]]
-                    times.append(timed(more, root)[0])
-                    cpus.append(CPU[" ".join(more)])
-                results[what], results[what + " cpu"] = sorted(times)[2], sorted(cpus)[2]
-            lines = [line for line in out.strip().splitlines() if not line.startswith(" ")]
-            results[what + " says"] = (lines[0] if what == "sign import" else lines[-1]) \
-                if lines and what != "sign list" else ""
+        (first / "responses.csv").write_text(csv_text(1000, rng, ascii_names), encoding="utf-8")
+        roots = {rev: Path(tmp) / rev for rev in revisions}
+        for root in roots.values():
+            if root != first:
+                shutil.copytree(first, root)
+        results: dict = {rev: {"bytes": roster.stat().st_size} for rev in revisions}
+        for n, (what, args) in enumerate(RUNS.items()):
+            # who goes first alternates: neither always meets a cache the other warmed
+            for rev in (list(revisions) if n % 2 == 0 else list(revisions)[::-1]):
+                r, env, root = results[rev], revisions[rev], roots[rev]
+                r[what], r[what + " rss"], out = timed(args, root, env)
+                r[what + " cpu"] = CPU[" ".join(args)]
+                if what == "sign add":  # four more, each a new name: the median of five
+                    times, cpus = [r[what]], [r[what + " cpu"]]
+                    for k in range(4):
+                        more = [*args[:4], f"{args[4]} {k + 2}", *args[5:]]
+                        times.append(timed(more, root, env)[0])
+                        cpus.append(CPU[" ".join(more)])
+                    r[what], r[what + " cpu"] = sorted(times)[2], sorted(cpus)[2]
+                lines = [line for line in out.strip().splitlines() if not line.startswith(" ")]
+                r[what + " says"] = (lines[0] if what == "sign import" else lines[-1]) \
+                    if lines and what != "sign list" else ""
+                r[what + " output"] = hashlib.sha256(out.encode("utf-8")).hexdigest()
+        ruamel = float("nan")
         if size <= 50_000 and not NO_RUAMEL:
-            results["ruamel rt"] = sum(ruamel_round_trip(roster))
-        else:  # over a minute and gigabytes: the ratio is clear from the smaller sizes
-            results["ruamel rt"] = float("nan")
+            ruamel = sum(ruamel_round_trip(roster))
+        # over a minute and gigabytes above 50,000: the ratio is clear from the smaller sizes
+        for r in results.values():
+            r["ruamel rt"] = ruamel
     return results
 
 
-def main(sizes: list[int], ascii_names: bool) -> None:
-    print(f"names: {'made-up ASCII' if ascii_names else 'international (benchmarks/names.py)'}")
-    print(f"{'entries':>8}  " + "  ".join(f"{c:>17}" for c in COMMANDS) + f"  {'ruamel rt':>9}")
+def cell(r: dict, what: str) -> str:
+    return (f"{r[what]:.2f} s / {r[what + ' cpu']:.2f} s / "
+            f"{r[what + ' rss'] / 2**20:,.0f} MiB")
+
+
+def main(sizes: list[int], ascii_names: bool, baseline: str | None = None) -> None:
+    names_used = "made-up ASCII" if ascii_names else "international (benchmarks/names.py)"
+    print(f"Names: {names_used}. Each figure is one fresh process: wall-clock time / CPU time "
+          "(user + system) / peak resident memory" + (
+              f"; before = {baseline}, after = this checkout, taking turns command by command"
+              if baseline else "") + ".\n")
+    envs = [environment(None)] + ([environment(baseline)] if baseline else [])
+    for env in envs:
+        compile_package(env)
+    if baseline:
+        print("| entries | command | before | after | CPU ratio | memory ratio | same output |")
+        print("|---|---|---|---|---|---|---|")
+    else:
+        print("| entries | command | wall / CPU / peak memory | target |")
+        print("|---|---|---|---|")
+    notes = []
     for size in sizes:
-        r = bench(size, ascii_names)
-        cells = [f"{r[c]:>6.2f}s {r[c + ' rss'] / 2**20:>5.0f}MiB" for c in COMMANDS]
-        print(f"{size:>8}  " + "  ".join(f"{c:>17}" for c in cells)
-              + f"  {r['ruamel rt']:>8.2f}s", flush=True)
-        print("          CPU (user + system; steadier on a busy machine): " + ", ".join(
-            f"{c} {r[c + ' cpu']:.2f} s" for c in COMMANDS))
-        print(f"          ({r['bytes'] // 1024} KiB; validate: {r['validate says']}; "
-              f"fmt: {r['fmt --check says']}; import: {r['sign import says']})")
-        if size == 50_000:
-            for what, limit in TARGETS.items():
-                verdict = "ok" if r[what] < limit else "MISSED"
-                print(f"          target {what} < {limit:g} s: {r[what]:.2f} s {verdict}")
-    print("(wall-clock time of a fresh process and its peak resident memory; ruamel rt = "
-          "load + dump in a process of its own, skipped above 50,000)")
+        results = bench(size, ascii_names, baseline)
+        after = results["after"]
+        for what in RUNS:
+            target = TARGETS.get(what)
+            verdict = "" if target is None or size != 50_000 else \
+                f"< {target:g} s {'✓' if after[what] < target else 'missed'}"
+            if baseline:
+                before = results["before"]
+                same = "yes" if before[what + " output"] == after[what + " output"] else "NO"
+                print(f"| {size:,} | `{what}` | {cell(before, what)} | {cell(after, what)} | "
+                      f"{after[what + ' cpu'] / before[what + ' cpu']:.2f} | "
+                      f"{after[what + ' rss'] / before[what + ' rss']:.2f} | {same} |",
+                      flush=True)
+            else:
+                print(f"| {size:,} | `{what}` | {cell(after, what)} | {verdict} |", flush=True)
+        if after["ruamel rt"] == after["ruamel rt"]:  # not NaN
+            print(f"| {size:,} | ruamel.yaml round-trip (reference) | "
+                  + (f"{after['ruamel rt']:.2f} s | | | | |" if baseline
+                     else f"{after['ruamel rt']:.2f} s | |"), flush=True)
+        notes.append(f"{size:,} entries ({after['bytes'] // 1024:,} KiB): validate: "
+                     f"{after['validate says']}; fmt: {after['fmt --check says']}; import: "
+                     f"{after['sign import says']}")
+    print()
+    for note in notes:
+        print(note)
+    print("(`sign add`: the median of five; ruamel.yaml round-trip: load + dump in a process of "
+          "its own, skipped above 50,000 entries)")
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a not in ("--ascii", "--no-ruamel")]
-    main([int(a) for a in args] or [1000, 10_000, 50_000], "--ascii" in sys.argv[1:])
+    argv = sys.argv[1:]
+    baseline = None
+    if "--baseline" in argv:
+        at = argv.index("--baseline")
+        baseline = str(Path(argv[at + 1]).resolve())
+        argv = argv[:at] + argv[at + 2:]
+    args = [a for a in argv if a not in ("--ascii", "--no-ruamel")]
+    main([int(a) for a in args] or [1000, 10_000, 50_000], "--ascii" in argv, baseline)

@@ -320,7 +320,7 @@ def test_import_into_any_roster_leaves_it_fmt_clean(ws, tmp_path, start):
 @pytest.mark.parametrize("count", [0, 1, 999, 1000, 2501])
 def test_list_json_and_csv_are_written_in_pieces_as_one_dump_would(ws, count):
     """JSON and CSV go out a thousand records at a time: the text is the one dump's."""
-    from undersigned.roster import operations as R
+    from undersigned.roster import listing as L
     from undersigned.textsafety import json_safe, no_control, spreadsheet_safe
 
     names = [f"Person {n} \u00e9\u009b\"q\" =x" for n in range(count)]
@@ -329,7 +329,7 @@ def test_list_json_and_csv_are_written_in_pieces_as_one_dump_would(ws, count):
         "    status: confirmed\n\n" for n in names)
     (ws / ROSTER).write_text(text, encoding="utf-8")
     roster, _ = load_roster(ws / ROSTER, "demo.yaml")
-    records = [R.signatory_record(s) for s in roster.signatories]
+    records = [L.signatory_record(s) for s in roster.signatories]
     listed = run("list", "demo", "--format", "json").output
     assert listed == json_safe(json.dumps(records, indent=2, ensure_ascii=False)) + "\n"
     assert len(json.loads(listed)) == count

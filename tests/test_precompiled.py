@@ -12,6 +12,7 @@ from undersigned.render import compiled, env, precompile
 from undersigned.render.html import render_html
 from undersigned.render.text import render_text
 
+from .test_render_env import count_compiles as no_compiling
 from .test_render_html import make_doc
 
 SHIPPED = Path(compiled.__file__).parent
@@ -21,18 +22,6 @@ SHIPPED = Path(compiled.__file__).parent
 def fresh_process(monkeypatch):
     """As in a new process: nothing compiled in memory yet."""
     monkeypatch.setattr(env._COMPILED, "_code", {})
-
-
-def no_compiling(monkeypatch) -> list[str]:
-    compiled_now: list[str] = []
-    original = jinja2.Environment.compile
-
-    def spy(self, source, name=None, filename=None, raw=False, defer_init=False):
-        compiled_now.append(name)
-        return original(self, source, name, filename, raw, defer_init)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", spy)
-    return compiled_now
 
 
 def test_the_shipped_code_is_what_a_render_compiles_today():

@@ -14,6 +14,7 @@ from undersigned.format.load import load_letter, load_roster
 from undersigned.format.model import Signatory
 from undersigned.roster import csvimport as C
 from undersigned.roster import fingerprint as F
+from undersigned.roster import listing as L
 from undersigned.roster import matching as M
 from undersigned.roster import operations as R
 from undersigned.roster.collation import identity_key, identity_keys
@@ -303,22 +304,22 @@ def test_update_refuses_a_rename_onto_another_entry(letter):
 
 def test_stale_endorsements_and_reconfirm(letter):
     R.add_signatory(letter, person("Jane Doe"), today=TODAY)
-    listing = R.list_signatories(letter, stale=True)
+    listing = L.list_signatories(letter, stale=True)
     assert listing.signatories == []
     letter.write_text(LETTER.replace("forced returns", "all forced returns"), encoding="utf-8")
-    listing = R.list_signatories(letter, stale=True)
+    listing = L.list_signatories(letter, stale=True)
     assert [s.name for s in listing.signatories] == ["Jane Doe"]
     assert R.reconfirm(letter, [], all_stale=True, today=TODAY) == ["Jane Doe"]
-    assert R.list_signatories(letter, stale=True).signatories == []
+    assert L.list_signatories(letter, stale=True).signatories == []
 
 
 def test_list_filters_and_counts(letter):
     R.add_signatory(letter, person("Bob Lee", named=False), today=TODAY)
     R.withdraw_signatory(letter, "Roberta Cohen", today=TODAY)
-    everyone = R.list_signatories(letter)
+    everyone = L.list_signatories(letter)
     assert everyone.counts == {"total": 5, "confirmed": 4, "pending": 0, "withdrawn": 1,
                                "individual": 3, "organization": 2, "named": 3, "unnamed": 1}
-    orgs = R.list_signatories(letter, kind="organisation", status="confirmed")
+    orgs = L.list_signatories(letter, kind="organisation", status="confirmed")
     assert [s.name for s in orgs.signatories] == [
         "ACAT UK (Action by Christians for the Abolition of Torture)",
         "Human Rights Watch (HRW)"]

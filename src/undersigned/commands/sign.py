@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from .. import cli as _cli
 from ..format.model import Signatory
 from ..format.schema import SIGNATORY_KINDS, STATUSES
 from ..roster import csvimport as _csv
+from ..roster import listing as _listing
 from ..roster import operations as _roster
 from ..textsafety import json_safe, no_control, spreadsheet_safe, visible
 from ..workspace import display_path, resolve_letter
@@ -351,26 +353,27 @@ def list_(letter, fmt, status, kind, stale):
     Example:
       undersigned sign list china-forced-repatriation-2023 --status confirmed --format csv
     """
-    listing = _roster.list_signatories(_letter(letter), status=status, kind=kind, stale=stale)
-    # JSON and CSV are written a thousand records at a time, as they are made: the whole
-    # output is never held at once (200,000 entries make some 100 MB of JSON)
-    records = (_roster.signatory_record(s, id(s) in listing.stale) for s in listing.signatories)
+    listing = _listing.stream_signatories(_letter(letter), status=status, kind=kind,
+                                          stale=stale)
+    # JSON and CSV are written a thousand records at a time, as the entries are read: the
+    # roster is never held whole (200,000 entries make some 100 MB of JSON)
+    records = (_listing.signatory_record(s, is_stale) for s, is_stale in listing)
     if fmt == "json":  # JSON escapes control characters; json_safe the C1 ones too
         for chunk in _json_list(records):
             click.echo(json_safe(chunk), nl=False)
         return
     if fmt == "csv":
         out = io.StringIO()
+        first = next(records, None)
         # CRLF, as RFC 4180 has it: the writer then also quotes a value holding a lone \r,
         # which a spreadsheet would otherwise take for the end of the row.
-        writer = csv.DictWriter(out, fieldnames=list(_roster.signatory_record(
-            listing.signatories[0])) if listing.signatories else ["name"],
-            lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=list(first) if first else ["name"],
+                                lineterminator="\r\n")
         writer.writeheader()
         # A name such as "=HYPERLINK(…)" must stay text in a spreadsheet (OWASP CSV injection).
         # And no control character reaches a terminal, piped or not (an escape sequence can
         # retitle a terminal or hide a line): they are shown as <U+XXXX>.
-        for n, r in enumerate(records, 1):
+        for n, r in enumerate(itertools.chain([first] if first else [], records), 1):
             writer.writerow({k: spreadsheet_safe(no_control(v)) if isinstance(v, str) else v
                              for k, v in r.items()})
             if n % 1000 == 0:
@@ -379,17 +382,18 @@ def list_(letter, fmt, status, kind, stale):
                 out.truncate()
         click.echo(out.getvalue(), nl=False)
         return
-    records = list(records)
-    # A LANG column only where someone read a translation: other rosters list as before.
-    langs = any(r["lang"] for r in records)
-    if stale and langs:  # the stale signatories of each language together
-        records.sort(key=lambda r: r["lang"] or "")
+    # A table lines its columns up over every row: its cells are gathered (not the records),
+    # then printed. The language is the row's fifth cell until it is known whether any has one.
     rows = [(_clip(visible(r["name"]), 50) + ("" if r["named"] else " [unnamed]")
              + (" [stale]" if r["stale"] else ""),
-             r["kind"], r["status"], r["signed_on"] or "",
-             *((visible(r["lang"] or listing.lang),) if langs else ()),
-             visible(r["title"] or ""))
+             r["kind"], r["status"], r["signed_on"] or "", r["lang"], visible(r["title"] or ""))
             for r in records]
+    # A LANG column only where someone read a translation: other rosters list as before.
+    langs = any(r[4] for r in rows)
+    if stale and langs:  # the stale signatories of each language together
+        rows.sort(key=lambda r: r[4] or "")
+    rows = [(*r[:4], visible(r[4] or listing.lang), r[5]) if langs else (*r[:4], r[5])
+            for r in rows]
     head = ("NAME", "KIND", "STATUS", "SIGNED", *(("LANG",) if langs else ()), "TITLE")
     n = len(head) - 1
     widths = [max([len(head[c])] + [len(r[c]) for r in rows]) for c in range(n)]
@@ -400,9 +404,10 @@ def list_(letter, fmt, status, kind, stale):
     click.echo(f"{c['total']} listed: {c['individual']} individual(s), {c['organization']} "
                f"organization(s); {c['confirmed']} confirmed ({c['named']} named, "
                f"{c['unnamed']} unnamed), {c['pending']} pending, {c['withdrawn']} withdrawn"
-               + (f"; {len(listing.stale)} endorsed an earlier text" if listing.stale else "")
+               + (f"; {listing.stale_count} endorsed an earlier text" if listing.stale_count
+                  else "")
                + (" (" + ", ".join(f"{lang}: {n}" for lang, n in listing.stale_by_lang.items())
-                  + ")" if listing.stale and langs else ""))
+                  + ")" if listing.stale_count and langs else ""))
 
 
 def _json_list(records, batch: int = 1000):
@@ -411,14 +416,39 @@ def _json_list(records, batch: int = 1000):
     parts: list[str] = []
     written = False
     for r in records:
-        parts.append((",\n  " if written else "[\n  ")
-                     + json.dumps(r, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        parts.append((",\n  " if written else "[\n  ") + _json_record(r))
         written = True
         if len(parts) == batch:
             yield "".join(parts)
             parts = []
     parts.append("\n]\n" if written else "[]\n")
     yield "".join(parts)
+
+
+_JSON_TEXT = json.encoder.encode_basestring  # json.dumps's own, ensure_ascii=False
+_JSON_WORDS = {True: "true", False: "false", None: "null"}
+
+
+def _json_record(r: dict) -> str:
+    """`json.dumps(r, indent=2, ensure_ascii=False)` with its lines indented two more, for a
+    record of text, booleans, null and whole numbers: each value goes through json's own C
+    encoder (json.dumps itself encodes an indented dump in Python, most of the time of
+    listing 50,000 entries); any other record is dumped by json.dumps."""
+    lines = []
+    for key, value in r.items():
+        kind = type(value)
+        if kind is str:
+            text = _JSON_TEXT(value)
+        elif kind is bool or value is None:
+            text = _JSON_WORDS[value]
+        elif kind is int:
+            text = int.__repr__(value)
+        else:
+            return json.dumps(r, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        lines.append(f"{_JSON_TEXT(key)}: {text}")
+    if not lines:
+        return "{}"
+    return "{\n    " + ",\n    ".join(lines) + "\n  }"
 
 
 def _change(key: str, old, new) -> str:

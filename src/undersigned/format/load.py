@@ -466,18 +466,26 @@ def build_roster(raw, path: Path, display: str) -> tuple[Roster | None, list[Pro
             r.error(top.pos, "missing-field", "the roster needs 'signatories:' (a list)")
     else:
         items = r.expect_list(top["signatories"], top.value_pos["signatories"], "'signatories'")
-        spec = schema.SIGNATORY
         for item, ipos in zip(items or [], getattr(items, "item_pos", []), strict=False):
-            m = r.expect_map(item, ipos, "a signatory")
-            if m is None:
-                continue
-            v, fpos = r.fields(m, spec, "a signatory")
-            if v.get("name") and v.get("kind"):
-                v = {k: val for k, val in v.items() if val is not None}
-                v.setdefault("signed_on", None)
-                signatories.append(Signatory(pos=m.pos, field_pos=fpos, **v))
+            sig = build_signatory(r, item, ipos)
+            if sig is not None:
+                signatories.append(sig)
     roster = Roster(path, values.get("as_of"), signatories, pos=top.pos, field_pos=positions)
     return roster, r.problems
+
+
+def build_signatory(r: Reader, item, ipos: Pos) -> Signatory | None:
+    """One roster entry as a Signatory, its problems reported to `r`; None when it names no
+    one (no name or no kind) or is not a mapping."""
+    m = r.expect_map(item, ipos, "a signatory")
+    if m is None:
+        return None
+    v, fpos = r.fields(m, schema.SIGNATORY, "a signatory")
+    if v.get("name") and v.get("kind"):
+        v = {k: val for k, val in v.items() if val is not None}
+        v.setdefault("signed_on", None)
+        return Signatory(pos=m.pos, field_pos=fpos, **v)
+    return None
 
 
 def severity_counts(problems: list[Problem]) -> tuple[int, int]:

@@ -22,6 +22,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from ..errors import RosterError
 from ..problems import Pos
@@ -95,11 +96,17 @@ _FIELD = re.compile(r"    ([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 FIELD_LINE = re.compile(r"(  - |    )([A-Za-z_][\w-]*):(?: +(.*?))?\s*\Z")
 # The common line of a roster entry: a key and a plain scalar with nothing YAML could read
 # specially ('#', ':', quotes, brackets…); every other line takes the careful path below.
-_FAST_LINE = re.compile(
+PLAIN_LINE = re.compile(
     r"(  - |    )([A-Za-z_][\w-]*): ([^\s\"'\[\]{}>|*&!%@`#,?:\-][^#:\t]*?) *\Z")
 _READ_BAD_START = set("[]{}>|*&!%@`\"'#,?:-")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'(?:\s+#.*)?\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\s+#.*)?\Z')
+
+
+def plain_value(raw: str):
+    """The value of the raw scalar of a PLAIN_LINE: `read_scalar`'s answer, found without the
+    checks such a line needs none of (most values are text that is not a keyword)."""
+    return raw if raw[0] not in _NUMBER_START and raw not in _KEYWORDS else resolve_plain(raw)
 
 
 @functools.lru_cache(maxsize=16)
@@ -152,26 +159,64 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
     YAML parser. Both give the same RawMap for the same file (a property test holds us to it).
     """
     root = RawMap(Pos(display, 1, 1))
+    try:
+        for _ in iter_canonical_roster(text, display, root, keep=True):
+            pass
+    except NotCanonical:
+        return None
+    if root.get("signatories") == []:
+        return None  # `signatories:` with no entry is null to YAML: let the parser say so
+    return root
+
+
+# Lines are split a slice of about this many characters at a time: splitting a 200,000-entry
+# roster at once would hold its 1.8 million lines in memory.
+_SLICE = 1 << 16
+
+
+def iter_canonical_roster(text: str, display: str, root: RawMap,
+                          keep: bool = False) -> Iterator[RawMap]:
+    """The entries of a roster in the canonical layout, one at a time, each whole when it is
+    yielded, with the top-level keys going into `root` as they come.
+
+    Raises NotCanonical at the first line outside the layout (so a caller that must not stop
+    half-way reads the whole text once first). Unless `keep`, the `signatories` list in `root`
+    stays empty and nothing of an entry is held once the next is read: what `sign list`
+    streams. `scan_canonical_roster` keeps them all.
+    """
     new_pos = tuple.__new__
     entries: RawList | None = None
     entry: RawMap | None = None
-    try:
-        for n, line in enumerate(text.split("\n"), 1):
+    started = False  # the list's position is that of its first '-', past any comment lines
+    n = 0
+    start, size = 0, len(text)
+    while start <= size:
+        end = text.find("\n", start + _SLICE)
+        if end < 0:
+            end = size
+        lines = text[start:end].split("\n")
+        start = end + 1
+        for line in lines:
+            n += 1
             if not line:
                 continue
-            fast = _FAST_LINE.match(line)
+            fast = PLAIN_LINE.match(line)
             if fast is not None and entries is not None:
                 lead, key, raw = fast.groups()
                 pos = new_pos(Pos, (display, n, 5))  # Pos(display, n, 5), minus a call frame
                 if lead == "  - ":
-                    if not entries:
+                    if not started:
+                        started = True
                         entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
+                    if entry is not None:
+                        yield entry
                     entry = RawMap(pos, derived_values=True)
-                    entries.append(entry)
-                    entries.item_pos.append(pos)
+                    if keep:
+                        entries.append(entry)
+                        entries.item_pos.append(pos)
                 elif entry is None or key in entry:
                     raise NotCanonical
-                # resolve_plain, inlined for the common case: text that is not a keyword
+                # plain_value, inlined
                 entry[key] = raw if raw[0] not in _NUMBER_START and raw not in _KEYWORDS \
                     else resolve_plain(raw)
                 entry.key_pos[key] = pos
@@ -189,25 +234,30 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
                 if not root:  # the parser places a mapping at its first key
                     root.pos = Pos(display, n, 1)
                 root.key_pos[key] = Pos(display, n, 1)
+                if entry is not None:
+                    yield entry
+                entries = entry = None
                 if key == "signatories" and raw is None:
                     entries = RawList(Pos(display, n + 1, 3))
                     root[key] = entries
                     root.value_pos[key] = entries.pos
-                    entry = None
                     continue
                 root[key] = read_scalar(raw)
                 root.value_pos[key] = Pos(display, n, len(key) + 3) if raw else root.key_pos[key]
-                entries = entry = None
                 continue
             if entries is None:
                 raise NotCanonical
             m = _ITEM.match(line)
             if m:
-                if not entries:  # the list starts at its first '-', past any comment lines
+                if not started:
+                    started = True
                     entries.pos = root.value_pos["signatories"] = Pos(display, n, 3)
+                if entry is not None:
+                    yield entry
                 entry = RawMap(Pos(display, n, 5), derived_values=True)
-                entries.append(entry)
-                entries.item_pos.append(Pos(display, n, 5))
+                if keep:
+                    entries.append(entry)
+                    entries.item_pos.append(Pos(display, n, 5))
                 col = 5
             else:
                 m = _FIELD.match(line)
@@ -220,11 +270,8 @@ def scan_canonical_roster(text: str, display: str) -> RawMap | None:
             entry[key] = read_scalar(raw)
             entry.key_pos[key] = Pos(display, n, col)
             entry.value_pos[key] = Pos(display, n, col + len(key) + 2)
-    except NotCanonical:
-        return None
-    if root.get("signatories") == []:
-        return None  # `signatories:` with no entry is null to YAML: let the parser say so
-    return root
+    if entry is not None:
+        yield entry
 
 
 # --- writing -----------------------------------------------------------------------------------

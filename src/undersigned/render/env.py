@@ -138,9 +138,7 @@ class _Loader(jinja2.BaseLoader):
             path = directory.joinpath(*pieces)
             if not os.path.lexists(path):  # anything else there (a link, a FIFO) is refused
                 continue
-            source = _read_template(path, directory)
-            mtime = _mtime(path)
-            return source, str(path), lambda: _mtime(path) == mtime
+            return _read_template(path, directory), str(path), _unchanged(path)
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):
@@ -162,6 +160,12 @@ def _read_template(path: Path, directory: Path) -> str:
     except UnicodeDecodeError as e:
         raise TemplateError(f"{shown}: not UTF-8 text (byte {e.start}); save the template as "
                             "UTF-8") from None
+
+
+def _unchanged(path: Path):
+    """Jinja's question "is the template as it was read?", by its modification time."""
+    when = _mtime(path)
+    return lambda: _mtime(path) == when
 
 
 def _mtime(path: Path) -> float | None:

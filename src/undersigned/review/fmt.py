@@ -602,7 +602,10 @@ def format_file(path: Path, display: str | None = None) -> Formatted:
     except FileAccessError as e:
         raise FormatError(f"{display}: {e.message}") from None
     text = decode(data, display)
-    before = data.decode("utf-8")
+    # the file as it was, byte for byte: the text itself unless a BOM was dropped (a second
+    # copy of a 200,000-entry roster is some 80 MB)
+    before = data.decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else text
+    del data
     kind = file_kind(path, text)
     with paused_gc():  # a roster is tens of thousands of entries; see gcpause
         if kind == "roster":

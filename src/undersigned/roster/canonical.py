@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import RosterError
+from ..format.model import Signatory
 from ..format.rosterlayout import (
     FIELD_PREFIX,
     ITEM_PREFIX,
+    ITEM_START,
     KEY_LINE,
+    NOT_CANONICAL,
+    PLAIN_LINE,
     NotCanonical,
+    plain_value,
     read_scalar,
     write_scalar,
 )
@@ -27,7 +34,13 @@ def write_canonical_roster(roster_text: str, display: str = "<roster>",
     order kinds first appear) and sorted by collation key within each kind — except the kinds
     in `as_listed` (the letter prints them in the roster's order), which keep their order —
     one blank line apart. Lines before the first entry and after the last are copied unchanged.
+
+    A roster already in that layout and order (the usual case: `sign` commands keep it so) is
+    recognised in one pass that holds one entry at a time (`already_canonical`) and returned
+    as it is; any other is indexed and rewritten whole.
     """
+    if already_canonical(roster_text, as_listed):
+        return roster_text
     doc = RosterText(roster_text, display)
     try:
         values = [doc.values_of(i) for i in range(len(doc.entries))]
@@ -58,6 +71,108 @@ def write_canonical_roster(roster_text: str, display: str = "<roster>",
     tail = text[doc.end_of(len(doc.entries) - 1):]
     out = _unix(head) + "\n".join(b[3] for b in blocks) + _unix(tail)
     return with_newline(out, doc.newline)
+
+
+# The lines above `signatories:`: top-level keys, comments and blank lines.
+_HEAD = re.compile(r"(?:(?:[A-Za-z_][\w-]*:(?: [^\n]*)?| *(?:#[^\n]*)?)\n)*")
+_HEAD_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.M)
+_SIGNATORIES_LINE = re.compile(r"^signatories:\n", re.M)
+_TOP_LEVEL = re.compile(r"\n[^ \n#]")
+# Between `signatories:` and the first entry: comment and blank lines.
+_ABOVE_FIRST = re.compile(r"(?: *(?:#[^\n]*)?\n)*")
+
+
+def already_canonical(text: str, as_listed: frozenset[str] = frozenset()) -> bool:
+    """True when `write_canonical_roster` would return `text` unchanged, found by reading the
+    entries one at a time against the layout, each compared with the one before for order;
+    nothing of the roster is built. False also when it cannot tell this way (Windows line
+    ends, lines outside the layout, top-level keys below the list, no entry at all...): the
+    caller then takes the full path, which decides.
+
+    Every condition mirrors one of the writer's (tests hold the two to the same answer): each
+    entry's lines are what `_canonical_body` writes (`key: value` lines whose value reads
+    back as itself, comment lines), entries are one blank line apart with their comment lines
+    directly above them, and the entries of a kind form one run sorted by collation key.
+    """
+    size = len(text)
+    if not text.endswith("\n") or "\r" in text:
+        return False
+    sig = _SIGNATORIES_LINE.search(text)
+    if sig is None or not _HEAD.fullmatch(text, 0, sig.start()):
+        return False
+    keys = _HEAD_KEY.findall(text, 0, sig.start())
+    if len(set(keys)) != len(keys) or "signatories" in keys:
+        return False
+    below = sig.end() - 1  # the line break ending `signatories:`
+    if NOT_CANONICAL.search(text, below) or _TOP_LEVEL.search(text, below):
+        return False
+    items = ITEM_START.finditer(text, below)
+    first = next(items, None)
+    if first is None or not _ABOVE_FIRST.fullmatch(text, sig.end(), first.start() + 1):
+        return False
+    kinds: dict[str, int] = {}
+    before: tuple | None = None
+    start = first.start() + 1
+    while start < size:
+        following = next(items, None)
+        end = following.start() + 1 if following is not None else size
+        lines = text[start:end].split("\n")
+        lines.pop()  # the empty string after the entry's last line break
+        values = _entry_values(lines, following is None)
+        if values is None:
+            return False
+        kind, name, sort_as = values.get("kind"), values.get("name"), values.get("sort_as")
+        group = kinds.setdefault(str(kind), len(kinds))
+        key = sort_key(Signatory(name=str(name), kind=str(kind), signed_on=None,
+                                 sort_as=sort_as if isinstance(sort_as, str) else None)) \
+            if name is not None and str(kind) not in as_listed else ("", "")
+        if before is not None and (group, key) < before:
+            return False
+        before = (group, key)
+        start = end
+    return True
+
+
+def _entry_values(lines: list[str], last: bool) -> dict | None:
+    """The fields of one entry in the canonical layout, or None when `write_canonical_roster`
+    would change its lines. `lines`: its first line (`  - key: value`) up to the next entry's
+    first line; the last entry's go to the end of the text."""
+    values: dict = {}
+    plain_line = PLAIN_LINE.match
+    j = 0
+    for line in lines:
+        plain = plain_line(line)
+        if plain is not None:  # most lines: `key: plain text`
+            _, key, raw = plain.groups()
+            if line[-1] == " " or key in values:
+                return None  # a blank at the end (the writer drops it), a key given twice
+            values[key] = plain_value(raw)
+        elif not line:
+            break
+        elif line.lstrip(" ")[:1] != "#":
+            m = KEY_LINE.match(line)
+            if m is None or not m.group(2) or m.group(1) in values:
+                return None
+            key, raw = m.group(1), m.group(2)
+            try:
+                value = read_scalar(raw)
+            except NotCanonical:
+                return None
+            if not _reads_as(raw, value) or \
+                    line != f"{ITEM_PREFIX if j == 0 else FIELD_PREFIX}{key}: {raw}":
+                return None
+            values[key] = value
+        j += 1
+    n = len(lines)
+    if not last:  # one blank line, then the comment lines above the next entry
+        if j == n or any(line.lstrip(" ")[:1] != "#" for line in lines[j + 1:]):
+            return None
+        return values
+    while j < n and not lines[j]:  # after the last entry: blank lines, then comment lines
+        j += 1
+    if any(line.lstrip(" ")[:1] != "#" for line in lines[j:]):
+        return None
+    return values
 
 
 def _single(doc: RosterText, i: int, key: str, value):

@@ -1,7 +1,7 @@
-"""Roster edits: add, withdraw, erase, update, reconfirm, list — checked at the door.
+"""Roster edits: add, withdraw, erase, update, reconfirm — checked at the door.
 
 The CSV import is in csvimport.py, the letter's fingerprint in fingerprint.py, name matching
-in matching.py."""
+in matching.py, the listing in listing.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import RosterError
 from ..fileio import write_atomic
-from ..format.load import as_listed_kinds, load_roster
+from ..format.load import as_listed_kinds
 from ..format.model import Letter, Signatory
 from ..format.rosterlayout import write_scalar
 from ..format.schema import SIGNATORY_KINDS, STATUSES
@@ -579,72 +579,3 @@ def reconfirm(letter: Path, names: list[str], *, all_stale: bool = False,
         if done:
             roster.write(text)
     return sorted(done)
-
-
-# --- list --------------------------------------------------------------------------------------
-
-@dataclass
-class Listing:
-    signatories: list[Signatory]
-    stale: set[int]  # ids of the signatories who endorsed an earlier text
-    counts: dict[str, int]
-    lang: str = ""  # the letter's language
-    stale_by_lang: dict[str, int] = field(default_factory=dict)  # stale signatories per language
-
-
-def list_signatories(letter: Path, *, status: str | None = None, kind: str | None = None,
-                     stale: bool = False) -> Listing:
-    """The roster's entries (filtered), who endorsed an earlier text, and counts."""
-    paths = Paths.of(letter)
-    if not paths.roster.exists():
-        return Listing([], set(), _counts([]))
-    roster, problems = load_roster(paths.roster, paths.roster.name)
-    errors = [p for p in problems if p.severity.value == "error"]
-    if roster is None:
-        raise RosterError("\n".join(p.format() for p in errors))
-    prints = Fingerprints(letter)
-    stale_ids = {id(s) for s in roster.signatories
-                 if s.endorsed and s.status != "withdrawn" and _stale(prints, s)}
-    chosen = [s for s in roster.signatories
-              if (status is None or s.status == status)
-              and (kind is None or s.kind == kind_of(kind))
-              and (not stale or id(s) in stale_ids)]
-    by_lang: dict[str, int] = {}
-    for s in roster.signatories:
-        if id(s) in stale_ids:
-            lang = s.lang or (prints.letter.lang if prints.letter else "")
-            by_lang[lang] = by_lang.get(lang, 0) + 1
-    return Listing(chosen, stale_ids, _counts(chosen),
-                   prints.letter.lang if prints.letter else "", dict(sorted(by_lang.items())))
-
-
-def _stale(prints: Fingerprints, s: Signatory) -> bool:
-    try:
-        return s.endorsed != prints.of(s.lang)
-    except RosterError:  # a language the letter has no (readable) translation for
-        return True
-
-
-def _counts(sigs: list[Signatory]) -> dict[str, int]:
-    counts = {"total": len(sigs)}
-    for st in STATUSES:
-        counts[st] = sum(s.status == st for s in sigs)
-    for k in SIGNATORY_KINDS:
-        counts[k] = sum(s.kind == k for s in sigs)
-    live = [s for s in sigs if s.status == "confirmed"]
-    counts["named"] = sum(s.named for s in live)
-    counts["unnamed"] = sum(not s.named for s in live)
-    return counts
-
-
-def signatory_record(s: Signatory, stale: bool = False) -> dict:
-    """A signatory as a JSON/CSV record (public fields only: never the e-mail)."""
-    return {
-        "name": s.name, "kind": s.kind, "status": s.status,
-        "signed_on": s.signed_on.isoformat() if s.signed_on else None,
-        "title": s.title, "sort_as": s.sort_as, "country": s.country, "named": s.named,
-        "withdrawn_on": s.withdrawn_on.isoformat() if s.withdrawn_on else None,
-        "withdrawal_reason": s.withdrawal_reason, "via": s.via, "lang": s.lang,
-        "endorsed": s.endorsed,
-        "stale": stale, "line": s.pos.line,
-    }
