@@ -176,7 +176,7 @@ addEventListener("load", () => {
   }
   const pre = document.createElement("pre");
   pre.id = "probe";
-  pre.textContent = JSON.stringify({elements: [], names: [], chars: chars});
+  pre.textContent = JSON.stringify({chars: chars});
   document.body.appendChild(pre);
 });
 </script>"""
@@ -187,11 +187,10 @@ def mixed_notes(tmp_path, monkeypatch):
     """The scaffold with a second, English citation in its note (tests/test_rtl_notes.py)."""
     from .test_rtl_notes import SLUG, mixed_notes_workspace
 
-    root = mixed_notes_workspace(tmp_path, monkeypatch)
+    mixed_notes_workspace(tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["render", SLUG, "--lang", "ar", "--to", "html", "--to",
                                       "docx", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert root.is_dir()
     return tmp_path / "out"
 
 
@@ -245,5 +244,3 @@ def test_libreoffice_keeps_the_address_of_an_arabic_note_whole(mixed_notes, tmp_
     words = [w.text or "" for w in root.iterfind(".//{http://www.w3.org/1999/xhtml}word")]
     assert URL in words, [w for w in words if "example" in w]  # its final slash at its end
     assert not any(w.startswith("/") for w in words)
-    inc = words.index("Inc.,")  # the full stop after the name, the comma after that
-    assert words[inc - 3:inc + 1] == ["Example", "Aid", "Group", "Inc.,"]
