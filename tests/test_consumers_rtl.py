@@ -159,3 +159,88 @@ def test_libreoffice_lays_the_arabic_docx_out_right_to_left(rendered, tmp_path):
     # a Latin name reads left to right (in its column): its full stop stays at its end
     inc = next(line for line in arabic if "Inc" in line[2])
     assert "Example Aid Group Inc." in inc[2], inc
+
+
+#: appended to a copy of the letter: the box of each character of note 1, in text order
+NOTE_PROBE = """<script>
+addEventListener("load", () => {
+  const note = document.getElementById("fn-1"), chars = [];
+  const walker = document.createTreeWalker(note, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      chars.push([node.data[i], box.left, box.right, box.top]);
+    }
+  }
+  const pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify({chars: chars});
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+@pytest.fixture
+def mixed_notes(tmp_path, monkeypatch):
+    """The scaffold with a second, English citation in its note (tests/test_rtl_notes.py)."""
+    from .test_rtl_notes import SLUG, mixed_notes_workspace
+
+    mixed_notes_workspace(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["render", SLUG, "--lang", "ar", "--to", "html", "--to",
+                                      "docx", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "out"
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Chromium not found")
+@pytest.mark.parametrize("width", [800, 560])
+def test_chromium_keeps_each_english_run_of_an_arabic_note_in_its_order(mixed_notes, tmp_path,
+                                                                        width):
+    from .test_rtl_notes import ENGLISH_RUNS, SLUG
+
+    html = (mixed_notes / f"{SLUG}.ar.html").read_text(encoding="utf-8")
+    page = tmp_path / "note-probe.html"
+    page.write_text(html.replace("</head>", NOTE_PROBE + "</head>"), encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000",
+         f"--window-size={width},2000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert found, f"Chromium laid out nothing: {result.stderr[-500:]}"
+    chars = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))["chars"]
+    text = "".join(c[0] for c in chars)
+    for run in ENGLISH_RUNS:
+        start = text.index(run)
+        boxes = [c for c in chars[start:start + len(run)] if c[0] != " "]
+        # within each line the run takes, its characters read left to right, so the final
+        # full stop, slash or quotation mark stays after the word it follows
+        lines: dict[float, list] = {}
+        for ch, left, right, top in boxes:
+            lines.setdefault(round(top), []).append((left, right, ch))
+        for line in lines.values():
+            pairs = zip(line, line[1:], strict=False)
+            assert all(a[1] <= b[0] + 0.5 for a, b in pairs), (run, line)
+        # and the lines follow each other top to bottom (a run broken across lines)
+        assert list(lines) == sorted(lines), run
+
+
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice or pdftotext not found")
+def test_libreoffice_keeps_the_address_of_an_arabic_note_whole(mixed_notes, tmp_path):
+    from .test_rtl_notes import SLUG, URL
+
+    profile = tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(mixed_notes / f"{SLUG}.ar.docx")],
+                   check=True, capture_output=True, timeout=180)
+    out = subprocess.run([PDFTOTEXT, "-bbox", "-f", "1", "-l", "1",
+                          str(tmp_path / f"{SLUG}.ar.pdf"), "-"],
+                         check=True, capture_output=True).stdout
+    root = etree.fromstring(out, etree.XMLParser(recover=True))
+    words = [w.text or "" for w in root.iterfind(".//{http://www.w3.org/1999/xhtml}word")]
+    assert URL in words, [w for w in words if "example" in w]  # its final slash at its end
+    assert not any(w.startswith("/") for w in words)

@@ -318,3 +318,111 @@ def test_paused_gc_restores_the_collector_as_it_was():
         assert not gc.isenabled()  # left off by whoever turned it off
     finally:
         gc.enable()
+
+
+def _in_turn(manager, probe) -> list:
+    """Two threads enter `manager()` blocks and leave them in turn (a in, b in, a out, b
+    out); what `probe()` returns after each step. Deterministic: each waits for its turn."""
+    import threading
+
+    turns = {name: threading.Semaphore(0) for name in "ab"}
+    done = threading.Semaphore(0)
+
+    def thread(name: str) -> None:
+        turns[name].acquire()
+        with manager():
+            done.release()
+            turns[name].acquire()
+        done.release()
+
+    threads = [threading.Thread(target=thread, args=(name,)) for name in "ab"]
+    for t in threads:
+        t.start()
+    seen = []
+    for name in "abab":
+        turns[name].release()
+        done.acquire()
+        seen.append(probe())
+    for t in threads:
+        t.join(5)
+        assert not t.is_alive()
+    return seen
+
+
+def test_paused_gc_in_two_threads_holds_until_the_last_block_ends():
+    """The live preview pauses the collector in its main thread while a request prints the
+    PDF in another: the first block to end must not turn the collector back on under the
+    block still running, nor may the last leave it off."""
+    import gc
+
+    from undersigned.gcpause import paused_gc
+
+    assert gc.isenabled()
+    assert _in_turn(paused_gc, gc.isenabled) == [False, False, False, True]
+
+
+def test_sparse_gc_in_two_threads_puts_the_thresholds_back():
+    """Two PDFs printed at once (the preview's print view and a second request): the
+    thresholds are sparse while either prints and the default's again after both."""
+    import gc
+
+    from undersigned.gcpause import SPARSE_THRESHOLDS, sparse_gc
+
+    before = gc.get_threshold()
+    assert before != SPARSE_THRESHOLDS
+    assert _in_turn(sparse_gc, gc.get_threshold) == [SPARSE_THRESHOLDS] * 3 + [before]
+
+
+def test_a_pause_begun_while_another_ends_does_not_leave_the_collector_off(monkeypatch):
+    """The race that can leave the collector off for the rest of a test run (then
+    test_paused_gc_restores_the_collector_as_it_was, the next test to look, fails): the slow
+    hostile tests load rosters in four threads at once; one thread finds the collector off
+    (another's pause), that pause ends, and only then does the first thread turn it off, for
+    good, since it found it off. Played here step by step: thread b is held just before it
+    turns the collector off until thread a's pause has ended."""
+    import gc
+    import threading
+
+    from undersigned import gcpause
+
+    a_in, a_may_leave, a_out, b_at_disable = (threading.Event() for _ in range(4))
+
+    class HeldGc:
+        """The gc module, except that thread b waits before turning the collector off."""
+
+        def __getattr__(self, name):
+            return getattr(gc, name)
+
+        def disable(self):
+            if threading.current_thread().name == "b":
+                b_at_disable.set()
+                a_out.wait(2)
+            gc.disable()
+
+    monkeypatch.setattr(gcpause, "gc", HeldGc())
+
+    def a():
+        with gcpause.paused_gc():
+            a_in.set()
+            a_may_leave.wait(5)
+        a_out.set()
+
+    def b():
+        with gcpause.paused_gc():
+            pass
+
+    assert gc.isenabled()
+    try:
+        ta = threading.Thread(target=a, name="a")
+        ta.start()
+        assert a_in.wait(5)
+        tb = threading.Thread(target=b, name="b")
+        tb.start()
+        b_at_disable.wait(0.5)  # b is in its block's start (held there, or already past it)
+        a_may_leave.set()
+        for t in (ta, tb):
+            t.join(5)
+            assert not t.is_alive()
+        assert gc.isenabled()
+    finally:
+        gc.enable()

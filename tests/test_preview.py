@@ -109,6 +109,36 @@ def test_a_template_error_is_shown_not_raised(workspace):
     assert state.html == good.html
 
 
+def test_two_requests_for_the_pdf_print_it_once(workspace, monkeypatch):
+    """The print view's frame and a second request arrive together: the second waits for
+    the first print and takes its bytes (two at once doubled the time on a busy machine)."""
+    from undersigned.render import html
+
+    session = PreviewSession(letter_of(workspace), workspace, TODAY)
+    session.refresh()
+    printing = threading.Event()
+    release = threading.Event()
+    prints = []
+
+    def render_pdf(page):
+        prints.append(page)
+        printing.set()
+        release.wait(10)
+        return b"%PDF-1.7 printed once"
+
+    monkeypatch.setattr(html, "render_pdf", render_pdf)
+    got: list[bytes] = []
+    threads = [threading.Thread(target=lambda: got.append(session.pdf())) for _ in range(2)]
+    threads[0].start()
+    assert printing.wait(10)
+    threads[1].start()
+    time.sleep(0.2)  # the second request is waiting, not printing
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(prints) == 1 and got == [b"%PDF-1.7 printed once"] * 2
+
+
 def test_changes_that_cannot_change_the_page_are_ignored(tmp_path):
     assert relevant_change(tmp_path, str(tmp_path / "letters" / "a.yaml"))
     assert relevant_change(tmp_path, str(tmp_path / "templates" / "letter.css"))

@@ -25,7 +25,8 @@ class Field:
 
 @dataclass
 class Span:
-    """Emphasis (`em`), strong emphasis (`strong`) or a link (`link`, with `href`)."""
+    """Emphasis (`em`), strong emphasis (`strong`) or a link (`link`, with `href`); in a
+    formatted note also a run isolated in its writing direction (`ltr`, `rtl`: format/bidi.py)."""
 
     kind: str
     children: list = field(default_factory=list)

@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+from ..format.bidi import ISOLATES, LTR
 from ..format.inline import Span, Text
 from ..format.model import Party
 from .prepare import NoteCall
@@ -88,6 +89,14 @@ class Inline:
                     rid = self.part.relate_to(href, HYPERLINK_RT, is_external=True)
                     out.append(f'<w:hyperlink r:id="{rid}" w:history="1">'
                                f'{self.runs(n.children, marks | {"link"}, True)}</w:hyperlink>')
+                elif n.kind in ISOLATES:
+                    # A run in the other direction (format/bidi.py): its runs marked with
+                    # that direction for Word, which places neutral characters by it, and
+                    # between isolate controls for LibreOffice and the Unicode algorithm.
+                    inner = (marks - set(ISOLATES)) | {n.kind}
+                    out.append(self.text_run(LRI if n.kind == LTR else RLI, inner)
+                               + self.runs(n.children, inner, in_link)
+                               + self.text_run(PDI, inner))
                 else:
                     out.append(self.runs(n.children, marks | {n.kind}, in_link))
         return "".join(out)
@@ -95,18 +104,20 @@ class Inline:
     def rpr(self, marks: frozenset) -> str:
         if not marks:
             return ""
-        if "link" in marks:
-            style = "Hyperlink"
-        elif "strong" in marks:
-            style = "Strong"
-        else:
-            style = "Emphasis"
-        props = f'<w:rStyle w:val="{xml_attr(self.s[style])}"/>'
+        props = ""
+        style = ("Hyperlink" if "link" in marks else "Strong" if "strong" in marks
+                 else "Emphasis" if "em" in marks else None)
+        if style:
+            props = f'<w:rStyle w:val="{xml_attr(self.s[style])}"/>'
         if "strong" in marks and style != "Strong":
             props += "<w:b/><w:bCs/>"
         if "em" in marks and style != "Emphasis":
             props += "<w:i/><w:iCs/>"
-        return f"<w:rPr>{props}</w:rPr>"
+        if LTR in marks:
+            props += '<w:rtl w:val="0"/>'
+        elif "rtl" in marks:
+            props += "<w:rtl/>"
+        return f"<w:rPr>{props}</w:rPr>" if props else ""
 
     def text_run(self, text: str, marks: frozenset = frozenset()) -> str:
         text = clean(text)
@@ -127,6 +138,10 @@ class Inline:
             return f"<w:r>{style}<w:t>{call.number}</w:t></w:r>"
         self.called.add(call.number)
         return f'<w:r>{style}<w:footnoteReference w:id="{note_id}"/></w:r>'
+
+
+#: LEFT-TO-RIGHT ISOLATE, RIGHT-TO-LEFT ISOLATE, POP DIRECTIONAL ISOLATE
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 
 
 def paragraph_xml(style_id: str, runs: str, ppr: str = "") -> str:

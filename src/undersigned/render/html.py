@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..errors import PdfUnavailableError, TemplateError
+from ..format.bidi import ISOLATES
 from ..format.inline import Span, Text
 from ..format.locales import is_english
 from ..gcpause import sparse_gc
@@ -64,7 +65,12 @@ class _InlineHTML:
                 yield from self._nodes(calls, in_note, collapse)
             elif isinstance(n, Span):
                 inner = "".join(self._nodes(n.children, in_note, collapse))
-                yield f"<{n.kind}>{inner}</{n.kind}>" if n.kind in ("em", "strong") else inner
+                if n.kind in ("em", "strong"):
+                    yield f"<{n.kind}>{inner}</{n.kind}>"
+                elif n.kind in ISOLATES:  # a run in the other direction (format/bidi.py)
+                    yield f'<bdi dir="{n.kind}">{inner}</bdi>'
+                else:
+                    yield inner
 
     def _call(self, call: NoteCall, in_note: bool, collapse: bool) -> str:
         number = call.number

@@ -10,7 +10,7 @@ from ..format.citations.styles import CitationStyle, style_for_letter
 from ..format.dates import format_date
 from ..format.inline import Field, NoteRef, Span, Text, parse_inline
 from ..format.labels import page_labels
-from ..format.locales import format_count
+from ..format.locales import direction, format_count
 from ..format.model import Letter, Party, Roster
 from ..textsafety import scrub_tree
 from .layout import OTHER_COUNTRIES, Entry, RSection, fill_fields, signatory_sections  # noqa: F401
@@ -169,5 +169,5 @@ def _format_notes(letter: Letter, numbers: dict[str, int], resolve,
     """Format the called footnotes in number order, in the letter's citation style."""
     style = style or style_for_letter(letter)
     formatted = format_notes(letter.footnotes, letter.sources, numbers, resolve, style,
-                             NoteContext(letter.date_format))
+                             NoteContext(letter.date_format, direction(letter.lang)))
     return [Note(n.number, n.key, _merge(n.nodes)) for n in formatted]

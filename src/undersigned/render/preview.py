@@ -82,6 +82,7 @@ class PreviewSession:
     _rosters: RosterCache = field(default_factory=RosterCache)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pdf: tuple[int, bytes] | None = None
+    _pdf_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def root(self) -> Path:
@@ -127,14 +128,17 @@ class PreviewSession:
         state = self.state
         if state.html is None:
             raise PreviewError("nothing to print yet: the letter has not rendered once")
-        cached = self._pdf
-        if cached is not None and cached[0] == state.html_generation:
-            return cached[1]
-        from .html import render_pdf
+        # One print at a time: a second request for the same page (the print view's frame
+        # and a reload) waits for the first and takes its bytes instead of printing again.
+        with self._pdf_lock:
+            cached = self._pdf
+            if cached is not None and cached[0] == state.html_generation:
+                return cached[1]
+            from .html import render_pdf
 
-        data = render_pdf(state.html)
-        self._pdf = (state.html_generation, data)
-        return data
+            data = render_pdf(state.html)
+            self._pdf = (state.html_generation, data)
+            return data
 
 
 # --- the server ----------------------------------------------------------------------------

@@ -5,13 +5,18 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ..format.bidi import ISOLATES, LTR
 from ..format.inline import Span, Text
 from .env import make_environment, render_template
 from .prepare import NoteCall, Prepared
 
+#: LEFT-TO-RIGHT, RIGHT-TO-LEFT and FIRST STRONG ISOLATE; POP DIRECTIONAL ISOLATE
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+
 
 def inline_text(nodes: list) -> str:
-    """Inline nodes as plain text: footnote calls as [n], links as their visible text."""
+    """Inline nodes as plain text: footnote calls as [n], links as their visible text, a run
+    in the other direction (format/bidi.py) between an isolate of its direction and PDI."""
     out: list[str] = []
     for n in nodes:
         if isinstance(n, Text):
@@ -19,8 +24,38 @@ def inline_text(nodes: list) -> str:
         elif isinstance(n, NoteCall):
             out.append(f"[{n.number}]")
         elif isinstance(n, Span):
-            out.append(inline_text(n.children))
+            if n.kind in ISOLATES:
+                out.append((LRI if n.kind == LTR else RLI) + inline_text(n.children) + PDI)
+            else:
+                out.append(inline_text(n.children))
     return "".join(out)
+
+
+def isolates_per_line(lines: list[str]) -> list[str]:
+    """Lines in which an isolate that wrapping cut in two is closed at the end of its first
+    line and opened again on the next: each line of a text is a paragraph of its own to the
+    bidi algorithm, and an isolate left open would run to its end."""
+    out: list[str] = []
+    carried = ""
+    for line in lines:
+        if not line:  # a paragraph ends: nothing is carried past it
+            carried = ""
+            out.append(line)
+            continue
+        if not carried and LRI not in line and RLI not in line and FSI not in line:
+            out.append(line)  # most lines, and every line of most letters
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        line = line[:indent] + carried + line[indent:]  # the indent stays outside
+        opened: list[str] = []
+        for ch in line:
+            if ch in (LRI, RLI, FSI):
+                opened.append(ch)
+            elif ch == PDI and opened:
+                opened.pop()
+        carried = "".join(opened)
+        out.append(line + PDI * len(opened))
+    return out
 
 
 #: a name column wider than this is not aligned: each entry reads "name — title" instead
@@ -60,7 +95,7 @@ def render_text(doc: Prepared, templates: Path | None = None, width: int | None 
     env.globals["table_lines"] = lambda entries: table_lines(entries, width)
     text = render_template(env, "letter.txt.j2", doc=doc)
     # exactly one blank line between blocks, one newline at the end
-    lines = [line.rstrip() for line in text.splitlines()]
+    lines = isolates_per_line([line.rstrip() for line in text.splitlines()])
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

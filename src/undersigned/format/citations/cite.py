@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..bidi import atom, unmark
 from ..citeterms import language_name, localized_words
 from ..dates import PartialDate, format_date, month_pattern
 from ..inline import Span, Text, parse_inline
@@ -16,9 +17,10 @@ from .templates import Layout, Lit, Var
 
 @dataclass
 class NoteContext:
-    """What the formatter needs of the letter: its date pattern."""
+    """What the formatter needs of the letter: its date pattern and writing direction."""
 
     date_format: str = "MMMM D, YYYY"
+    direction: str = "ltr"  # the notes' direction: runs of the other one are isolated
 
 
 def _authors(authors: list[Author]) -> str:
@@ -120,6 +122,7 @@ def _render(items, values: _Values) -> list | None:
                 continue
             if nodes is None:
                 return None
+            nodes = atom(nodes)  # one field, one direction (format/bidi.py)
             if item.filter == "quoted":
                 nodes = _quote(nodes, values.style)
             elif item.filter == "italic":
@@ -243,21 +246,28 @@ def _affix_join(text: str) -> str:
 
 
 def cite_nodes(source: Source, cite: Citation, style: CitationStyle, ctx: NoteContext,
-               form: str = "full", first_note: int | None = None) -> list:
-    """One citation in a style and form (full, short or immediate), as inline nodes."""
+               form: str = "full", first_note: int | None = None, marked: bool = False
+               ) -> list:
+    """One citation in a style and form (full, short or immediate), as inline nodes.
+
+    `marked`: each field's value (and the prefix and suffix) comes as an atom of
+    `format/bidi.py`, for `format_notes` to isolate the runs of the other direction."""
     values = _Values(style, ctx, source, cite, first_note)
     inside = style.punctuation_inside_quotes + ("," if source.quote_comma_inside else "")
     nodes = render_layout(style.layout(source.type, form), values, inside)
     if cite.prefix:
         if form == "immediate" and style.lowercase_after_prefix:
             nodes = _lowercase_first(nodes)
-        nodes = [*parse_inline(cite.prefix), Text(" "), *nodes]
+        nodes = [*atom(parse_inline(cite.prefix)), Text(" "), *nodes]
     if cite.suffix:
         nodes += join_punctuation(nodes, _affix_join(cite.suffix), style.quotes[1], inside)
-        nodes += parse_inline(cite.suffix)
-    return nodes
+        nodes += atom(parse_inline(cite.suffix))
+    return nodes if marked else unmark(nodes)
 
 
-def link_nodes(part: LinkPart, style: CitationStyle, ctx: NoteContext) -> list:
-    """A link-only footnote part: the address (and its text) as the style prints them."""
-    return render_layout(style.link, _Values(style, ctx, None, link=part))
+def link_nodes(part: LinkPart, style: CitationStyle, ctx: NoteContext, marked: bool = False
+               ) -> list:
+    """A link-only footnote part: the address (and its text) as the style prints them
+    (`marked`: as in `cite_nodes`)."""
+    nodes = render_layout(style.link, _Values(style, ctx, None, link=part))
+    return nodes if marked else unmark(nodes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..bidi import ATOM, atom, isolate_runs
 from ..inline import Span, Text, parse_inline
 from ..model import LinkPart, Source, TextPart
 from .cite import NoteContext, cite_nodes, join_punctuation, link_nodes, text_of
@@ -22,7 +23,8 @@ def format_notes(footnotes: dict, sources: dict[str, Source], numbers: dict[str,
                  resolve, style: CitationStyle, ctx: NoteContext) -> list[FormattedNote]:
     """Format the called footnotes in number order: a full citation on first use, the style's
     immediate form (Id., ibid) for the source just cited, its later form (full, or short with
-    the note of the first citation) for a source cited before."""
+    the note of the first citation) for a source cited before. In a note of one writing
+    direction, each run of the other is isolated (format/bidi.py)."""
     notes: list[FormattedNote] = []
     previous_source: str | None = None  # source of the citation just before
     previous_note_sources: set[str] = set()
@@ -38,13 +40,13 @@ def format_notes(footnotes: dict, sources: dict[str, Source], numbers: dict[str,
             if isinstance(part, TextPart):
                 if nodes:
                     nodes.append(Text(" " if _ends_with_stop(nodes) else ". "))
-                nodes += resolve(parse_inline(part.text))
+                nodes += atom(resolve(parse_inline(part.text)))
                 last_was_cite = False
                 continue
             if isinstance(part, LinkPart):
                 if nodes:
                     nodes.append(Text(style.between_citations if last_was_cite else " "))
-                nodes += link_nodes(part, style, ctx)
+                nodes += link_nodes(part, style, ctx, marked=True)
                 sources_here.add("\x00" + part.link)  # a link between two citations: no Id.
                 previous_source = None
                 last_was_cite = True
@@ -65,7 +67,8 @@ def format_notes(footnotes: dict, sources: dict[str, Source], numbers: dict[str,
                 form = "full"
             if nodes:
                 nodes.append(Text(style.between_citations if last_was_cite else " "))
-            nodes += cite_nodes(source, part, style, ctx, form, first_note.get(part.cite))
+            nodes += cite_nodes(source, part, style, ctx, form, first_note.get(part.cite),
+                                marked=True)
             first_note.setdefault(part.cite, number)
             sources_here.add(part.cite)
             previous_source = part.cite
@@ -73,7 +76,7 @@ def format_notes(footnotes: dict, sources: dict[str, Source], numbers: dict[str,
         previous_note_sources = sources_here
         if not sources_here:
             previous_source = None
-        nodes = _end_note(nodes, style)
+        nodes = isolate_runs(_end_note(nodes, style), ctx.direction)
         notes.append(FormattedNote(key, number, nodes))
     return notes
 
@@ -82,6 +85,8 @@ def _end_note(nodes: list, style: CitationStyle) -> list:
     if not nodes or _ends_with_stop(nodes) or not style.note_end:
         return nodes
     last = next((n for n in reversed(nodes) if text_of(n).strip()), None)
+    while isinstance(last, Span) and last.kind == ATOM:  # a field: what it ends with
+        last = next((n for n in reversed(last.children) if text_of(n).strip()), None)
     if isinstance(last, Span) and last.kind == "link" and not style.stop_after_url \
             and text_of(last).strip() == (last.href or "").strip():
         return nodes  # a note that ends with an address: no full stop glued to it
