@@ -23,6 +23,7 @@ from undersigned.render.preview import (
     is_loopback,
     page_with_client,
     relevant_change,
+    settle,
 )
 
 from .conftest import EXAMPLE_SLUG, TODAY
@@ -148,6 +149,30 @@ def test_changes_that_cannot_change_the_page_are_ignored(tmp_path):
     assert not relevant_change(tmp_path, str(tmp_path / ".undersigned" / "cache" / "x"))
     assert not relevant_change(tmp_path, str(tmp_path / "signatories" / ".a.yaml.lock"))
     assert not relevant_change(tmp_path, str(tmp_path / "letters" / "a.yaml~"))
+
+
+def test_a_large_file_is_waited_for_until_it_is_written(tmp_path, monkeypatch):
+    """A roster still being written when the watcher speaks is read once it stops growing;
+    a letter (small) is not waited for."""
+    from undersigned.render import preview
+
+    roster, letter = tmp_path / "roster.yaml", tmp_path / "letter.yaml"
+    roster.write_bytes(b"x" * preview.LARGE_FILE)
+    letter.write_text("title: A letter\n")
+    growth = iter([b"y" * 4096, b"y" * 4096, b""])
+    sleeps = []
+
+    def sleep(seconds):  # the writer goes on between two looks, twice, then stops
+        sleeps.append(seconds)
+        with roster.open("ab") as f:
+            f.write(next(growth))
+
+    monkeypatch.setattr(preview.time, "sleep", sleep)
+    settle([str(roster), str(letter)])
+    assert len(sleeps) == 3 and roster.stat().st_size == preview.LARGE_FILE + 8192
+    sleeps.clear()
+    settle([str(letter), str(tmp_path / "deleted.yaml")])
+    assert sleeps == []
 
 
 def test_the_client_is_added_before_the_end_of_the_body(workspace):

@@ -139,6 +139,28 @@ def test_the_preview_cache_checks_the_roster_loaded_again(tmp_path):
     assert cache._memo is not None and cache._memo.reused == 36  # 4 of 40 entries changed
 
 
+def test_a_roster_read_half_written_does_not_cost_the_next_load_its_memo(tmp_path):
+    """A roster cut in the middle of an entry (read while a program was still writing it, or
+    broken for a moment) is reported; the save after it is read as a few changed entries,
+    not as a new roster (#17: 1.5 s instead of 0.7 s at 50,000 entries)."""
+    path = tmp_path / "signatories" / "r.yaml"
+    path.parent.mkdir()
+    text = roster_text(40)
+    path.write_text(text)
+    cache = RosterCache()
+    today = dt.date(2023, 10, 1)
+    cache(path, tmp_path, today, False)
+    path.write_text(text[: len(text) // 2 + 7])  # cut inside an entry
+    roster, problems = cache(path, tmp_path, today, False)
+    assert problems
+    path.write_text(apply_edit(text, "retitle", 11))
+    roster, problems = cache(path, tmp_path, today, False)
+    assert not problems and len(roster.signatories) == 40
+    assert cache._memo.reused == 38  # all but the retitled entry and the first (always read)
+    full, _ = load_roster(path, "signatories/r.yaml")
+    assert roster.signatories == full.signatories
+
+
 def test_a_kept_sort_key_follows_the_fields():
     s = Signatory(name="Anna Zed", kind="individual", signed_on=None)
     assert sort_key(s) == ("zed anna", "Anna Zed")

@@ -56,8 +56,11 @@ class RosterCache:
         last load (format/rosteragain.py); the roster rules run on the whole roster."""
         from .rosterrules import check_roster
 
-        roster, problems, self._memo = load_roster_again(path, display_path(path, cwd),
-                                                         self._memo)
+        roster, problems, memo = load_roster_again(path, display_path(path, cwd), self._memo)
+        # A load that could not make a memo (a roster broken for a moment, or read half
+        # written) keeps the last one: its entries are found again by their text, so the
+        # next good save is read as a few changed entries, not as a new roster.
+        self._memo = memo or self._memo
         if roster is not None:
             problems += check_roster(roster, today, warnings)
         return roster, problems

@@ -20,6 +20,7 @@ import datetime as dt
 import http.server
 import ipaddress
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -345,4 +346,39 @@ def watch_workspace(root: Path, on_change, stop: threading.Event, on_ready=None)
             ready, call = None, ready
             call()
         if changes:
+            settle(path for _, path in changes)
             on_change()
+
+
+def settle(paths, interval: float = 0.005, limit: float = 2.0) -> None:
+    """Return once none of the large files among `paths` has changed size or modification
+    time for `interval` seconds (at most `limit` seconds after the call).
+
+    The watcher speaks when the file system has been quiet for a few milliseconds, but a
+    program writing a 10 MB roster in place (truncate, then write) can still be writing
+    then: read at that moment, the roster is cut in the middle of an entry, and its check
+    reports a problem that is not there and costs a full load. A small file (a letter) is
+    written in one go, and is not waited for: its page is wanted at once.
+    """
+    paths = [p for p in dict.fromkeys(paths) if (_signature(p) or (0,))[0] >= LARGE_FILE]
+    if not paths:
+        return
+    before = [_signature(p) for p in paths]
+    deadline = time.monotonic() + limit
+    while True:
+        time.sleep(interval)
+        now = [_signature(p) for p in paths]
+        if now == before or time.monotonic() > deadline:
+            return
+        before = now
+
+
+LARGE_FILE = 256 * 1024  # bytes: more than a letter, less than a roster of a few thousand
+
+
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
