@@ -290,11 +290,16 @@ def main(sizes: list[int], ascii_names: bool, baseline: str | None = None) -> No
 
 
 if __name__ == "__main__":
-    argv = sys.argv[1:]
-    baseline = None
-    if "--baseline" in argv:
-        at = argv.index("--baseline")
-        baseline = str(Path(argv[at + 1]).resolve())
-        argv = argv[:at] + argv[at + 2:]
-    args = [a for a in argv if a not in ("--ascii", "--no-ruamel")]
-    main([int(a) for a in args] or [1000, 10_000, 50_000], "--ascii" in argv, baseline)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10_000, 50_000],
+                        help="roster sizes (default: 1000 10000 50000)")
+    parser.add_argument("--ascii", action="store_true", help="made-up ASCII names instead")
+    parser.add_argument("--no-ruamel", action="store_true",
+                        help="skip the ruamel.yaml round-trip (minutes at 50,000)")
+    parser.add_argument("--baseline", metavar="SRC",
+                        help="another revision's src/ to run in turns with this one")
+    options = parser.parse_args()
+    main(options.sizes, options.ascii,
+         str(Path(options.baseline).resolve()) if options.baseline else None)
