@@ -122,15 +122,19 @@ def test_a_file_outside_the_canonical_layout_is_read_in_full(tmp_path):
     assert roster is None and problems and memo is None
 
 
-def test_the_preview_cache_checks_the_roster_loaded_again(tmp_path):
+def cached(tmp_path, text: str) -> tuple[Path, RosterCache, dt.date]:
+    """A roster of `text` loaded once through the preview's cache."""
     path = tmp_path / "signatories" / "r.yaml"
     path.parent.mkdir()
-    text = roster_text(40)
     path.write_text(text)
-    cache = RosterCache()
-    today = dt.date(2023, 10, 1)
-    roster, problems = cache(path, tmp_path, today, False)
-    assert not problems
+    cache, today = RosterCache(), dt.date(2023, 10, 1)
+    assert not cache(path, tmp_path, today, False)[1]
+    return path, cache, today
+
+
+def test_the_preview_cache_checks_the_roster_loaded_again(tmp_path):
+    text = roster_text(40)
+    path, cache, today = cached(tmp_path, text)
     path.write_text(apply_edit(text, "bad date", 7).replace(
         "signed_on: 2023-09-09", "signed_on: 2023-11-09"))
     roster, problems = cache(path, tmp_path, today, False)
@@ -143,13 +147,8 @@ def test_a_roster_read_half_written_does_not_cost_the_next_load_its_memo(tmp_pat
     """A roster cut in the middle of an entry (read while a program was still writing it, or
     broken for a moment) is reported; the save after it is read as a few changed entries,
     not as a new roster (#17: 1.5 s instead of 0.7 s at 50,000 entries)."""
-    path = tmp_path / "signatories" / "r.yaml"
-    path.parent.mkdir()
     text = roster_text(40)
-    path.write_text(text)
-    cache = RosterCache()
-    today = dt.date(2023, 10, 1)
-    cache(path, tmp_path, today, False)
+    path, cache, today = cached(tmp_path, text)
     path.write_text(text[: len(text) // 2 + 7])  # cut inside an entry
     roster, problems = cache(path, tmp_path, today, False)
     assert problems

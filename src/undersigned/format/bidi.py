@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .inline import Span, Text
+from .inline import Span, Text, node_text
 
 LTR, RTL = "ltr", "rtl"
 #: the Span kinds of an isolate: its text is set in that direction
@@ -122,7 +122,7 @@ def _tokens(nodes: list) -> list[_Token]:
     def walk(items: list) -> None:
         for n in items:
             if isinstance(n, Span) and n.kind == ATOM:
-                text = _text(n)
+                text = node_text(n)
                 if text:
                     add(text)
             elif isinstance(n, Span):
@@ -187,14 +187,6 @@ def _unmatched(tokens: list[_Token], lo: int, hi: int) -> int | None:
     return opened[0] if opened else None
 
 
-def _text(n) -> str:
-    if isinstance(n, Text):
-        return n.text
-    if isinstance(n, Span):
-        return "".join(_text(c) for c in n.children)
-    return ""
-
-
 def _split(nodes: list, offset: int) -> tuple[list, list]:
     """The nodes cut at a text offset: (before, after); a span across it becomes two."""
     before: list = []
@@ -204,7 +196,7 @@ def _split(nodes: list, offset: int) -> tuple[list, list]:
         if pos >= offset:
             after += nodes[k:]
             break
-        size = len(_text(n))
+        size = len(node_text(n))
         if pos + size <= offset:
             before.append(n)
         elif isinstance(n, Text):

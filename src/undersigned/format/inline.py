@@ -139,6 +139,16 @@ def links(text: str) -> list[str]:
     return out
 
 
+def node_text(n) -> str:
+    """The text of one inline node: a span's is its children's; a call, a field or a break
+    has none."""
+    if isinstance(n, Text):
+        return n.text
+    if isinstance(n, Span):
+        return "".join(node_text(c) for c in n.children)
+    return ""
+
+
 def plain_text(nodes: list, note_label=lambda key: "", field_value=lambda name: "") -> str:
     """Flatten parsed inline nodes to plain text; callers decide how notes and fields read."""
     parts: list[str] = []

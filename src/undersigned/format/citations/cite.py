@@ -10,6 +10,7 @@ from ..bidi import atom, unmark
 from ..citeterms import language_name, localized_words
 from ..dates import PartialDate, format_date, month_pattern
 from ..inline import Span, Text, parse_inline
+from ..inline import node_text as text_of
 from ..model import Author, Citation, LinkPart, Source
 from .styles import CitationStyle
 from .templates import Layout, Lit, Var
@@ -220,14 +221,6 @@ def _insert_before_close(nodes: list, mark: str) -> None:
         if isinstance(n, Span) and text_of(n):
             _insert_before_close(n.children, mark)
             return
-
-
-def text_of(n) -> str:
-    if isinstance(n, Text):
-        return n.text
-    if isinstance(n, Span):
-        return "".join(text_of(c) for c in n.children)
-    return ""
 
 
 def _lowercase_first(nodes: list) -> list:
