@@ -190,7 +190,7 @@ def test_a_cache_built_by_other_code_is_not_used(tmp_path, monkeypatch):
     built = []
     real_build = docxpackage.build_skeleton
     monkeypatch.setattr(docxpackage, "build_skeleton",
-                        lambda r: built.append(r) or real_build(r))
+                        lambda r, data=None: built.append(r) or real_build(r, data))
     render_docx(make_prepared(), ref, cache_dir=cache)
     assert built == [ref]  # read again
     assert stored.read_bytes() != good

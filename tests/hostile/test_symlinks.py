@@ -200,3 +200,40 @@ def test_a_template_that_is_a_fifo_is_refused_not_waited_for(hostile_root):
     result = run("render", SLUG, "--to", "txt", "--out", str(hostile_root / "out"))
     assert result.exit_code == 1
     assert "Error: templates/letter.txt.j2: " in result.output
+
+
+def test_a_reference_document_linked_out_of_the_workspace_is_never_read(hostile_root, secrets,
+                                                                        monkeypatch):
+    from undersigned import fileio
+
+    write_workspace(hostile_root, letter_yaml(),
+                    roster_yaml([signatory_yaml("Amnesty International")]))
+    (hostile_root / "templates").mkdir()
+    (hostile_root / "templates" / "reference.docx").symlink_to(secrets / "id_ed25519")
+    opened = []
+    real = fileio._open
+    monkeypatch.setattr(fileio, "_open", lambda path, flags: opened.append(str(path))
+                        or real(path, flags))
+    result = run("render", SLUG, "--to", "docx", "--out", str(hostile_root / "out"))
+    assert result.exit_code == 1, result.output
+    assert "reference.docx: a symbolic link to a file outside the workspace" in result.output
+    assert not leaked(result.output) and "Traceback" not in result.output
+    assert not [p for p in opened if str(secrets) in p]
+
+
+def test_the_preview_never_reads_a_roster_linked_out_or_waits_on_a_fifo(hostile_root, secrets):
+    import datetime as dt
+
+    from undersigned.checks.rosters import RosterCache
+
+    write_workspace(hostile_root, letter_yaml(), None)
+    roster = hostile_root / "signatories" / f"{SLUG}.yaml"
+    roster.symlink_to(secrets / "hosts.yml")
+    cache = RosterCache()
+    _, problems = cache(roster, hostile_root, dt.date(2023, 10, 1), False)
+    assert [p.rule for p in problems] == ["file-outside-workspace"]
+    assert not leaked(" ".join(p.message for p in problems))
+    roster.unlink()
+    os.mkfifo(roster)
+    _, problems = cache(roster, hostile_root, dt.date(2023, 10, 1), False)  # returns at once
+    assert problems and problems[0].file == f"signatories/{SLUG}.yaml"

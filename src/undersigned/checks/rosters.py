@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import LoadError
 from ..format.load import load_roster
 from ..format.model import Roster
 from ..format.rosteragain import RosterMemo, load_roster_again
+from ..format.yamlio import read_text
 from ..problems import Problem
 from ..workspace import display_path
 
@@ -39,24 +41,26 @@ class RosterCache:
 
     def __call__(self, path: Path, cwd: Path, today: dt.date, warnings: bool
                  ) -> tuple[Roster | None, list[Problem]]:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None  # the loader reports it, located
-        key = (path, cwd, today, warnings, data)
-        if data is None or key != self._key:
-            self._value = self._load_checked(path, cwd, today, warnings)
-            self._key = key if data is not None else None
+        display = display_path(path, cwd)
+        try:  # read once, as every workspace file is; the text is the key and what is loaded
+            text = read_text(path, display)
+        except LoadError as e:
+            self._key = None
+            return None, list(e.problems)
+        key = (path, cwd, today, warnings, text)
+        if key != self._key:
+            self._value = self._load_checked(path, display, today, warnings, text)
+            self._key = key
         roster, problems = self._value
         return roster, list(problems)
 
-    def _load_checked(self, path: Path, cwd: Path, today: dt.date, warnings: bool
-                      ) -> tuple[Roster | None, list[Problem]]:
+    def _load_checked(self, path: Path, display: str, today: dt.date, warnings: bool,
+                      text: str) -> tuple[Roster | None, list[Problem]]:
         """`load_checked_roster`, re-reading only the entries whose text changed since the
         last load (format/rosteragain.py); the roster rules run on the whole roster."""
         from .rosterrules import check_roster
 
-        roster, problems, memo = load_roster_again(path, display_path(path, cwd), self._memo)
+        roster, problems, memo = load_roster_again(path, display, self._memo, text)
         # A load that could not make a memo (a roster broken for a moment, or read half
         # written) keeps the last one: its entries are found again by their text, so the
         # next good save is read as a few changed entries, not as a new roster.

@@ -61,15 +61,18 @@ def _moved(sig: Signatory, by: int) -> Signatory:
     return new
 
 
-def load_roster_again(path: Path, display: str, memo: RosterMemo | None
+def load_roster_again(path: Path, display: str, memo: RosterMemo | None,
+                      text: str | None = None
                       ) -> tuple[Roster | None, list[Problem], RosterMemo | None]:
     """`load_roster(path, display)`, re-reading only what changed since the load that made
-    `memo`; also returns the memo for the next load (None when the file is not canonical)."""
+    `memo`; also returns the memo for the next load (None when the file is not canonical).
+    `text`: the file's text when the caller has read it already."""
     with paused_gc():
-        try:
-            text = read_text(path, display)
-        except LoadError as e:
-            return None, e.problems, None
+        if text is None:
+            try:
+                text = read_text(path, display)
+            except LoadError as e:
+                return None, e.problems, None
         split = _split(text)
         if split is None or memo is None or memo.display != display:
             return _full(text, path, display, split)

@@ -133,9 +133,10 @@ class Skeleton:
 # --- building a skeleton with python-docx -------------------------------------------------
 
 
-def build_skeleton(reference_doc: Path | None) -> Skeleton:
+def build_skeleton(reference_doc: Path | None, data: bytes | None = None) -> Skeleton:
     """Open the reference document (or python-docx's default) and do to it everything that
-    does not depend on the letter. This is the only place python-docx is imported."""
+    does not depend on the letter. This is the only place python-docx is imported. `data`:
+    the file's bytes when the caller has read them already."""
     import copy
 
     import docx
@@ -152,7 +153,8 @@ def build_skeleton(reference_doc: Path | None) -> Skeleton:
         document = docx.Document()
     else:
         try:
-            document = docx.Document(str(reference_doc))
+            document = docx.Document(io.BytesIO(data) if data is not None
+                                     else str(reference_doc))
         except Exception as e:  # python-docx raises several types for a file not a docx
             raise DocxError(
                 f"{reference_doc}: cannot be read as a Word document ({e}); save it from Word "
@@ -438,11 +440,13 @@ def skeleton_for(reference_doc: Path | None, cache_dir: Path | None) -> Skeleton
             return load_skeleton(HOUSE_SKELETON.read_bytes(), "house")
         except (OSError, ValueError):
             return build_skeleton(None)  # an installation without the data file
-    try:
-        data = reference_doc.read_bytes()
-    except OSError as e:
-        raise DocxError(f"{reference_doc}: cannot be read ({e.strerror}); check the file's "
-                        "permissions, or remove it to use the built-in styles") from e
+    from ..fileio import FileAccessError, read_file, workspace_of
+
+    try:  # as every workspace file is read: never through a link out of the workspace
+        data = read_file(reference_doc, inside=workspace_of(reference_doc))
+    except FileAccessError as e:
+        raise DocxError(f"{reference_doc}: {e.message}; or remove it to use the built-in "
+                        "styles") from None
     digest = hashlib.sha256(data).hexdigest()
     cached = cache_dir / f"{digest}.zip" if cache_dir is not None else None
     key = f"{digest} {builder_fingerprint()}" if cached is not None else digest
@@ -451,7 +455,7 @@ def skeleton_for(reference_doc: Path | None, cache_dir: Path | None) -> Skeleton
             return load_skeleton(cached.read_bytes(), key)
         except (OSError, ValueError):
             pass  # missing, stale or corrupt: build it again
-    skeleton = build_skeleton(reference_doc)
+    skeleton = build_skeleton(reference_doc, data)
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
