@@ -165,13 +165,17 @@ def test_add_defaults_to_today_and_keeps_a_later_as_of(letter):
     assert load_roster(roster_file(letter))[0].as_of == dt.date(2023, 9, 21)
 
 
-@pytest.mark.parametrize(("name", "kind", "expected"), [
+# (name, kind, what the refusal says) for signatories the example roster already has
+LIKELY_DUPLICATES = [
     ("ACAT - UK", "organization", "is the same signatory as 'ACAT UK (Action by Christians "
      "for the Abolition of Torture)' (line 16)"),
     ("roberta  COHEN", "individual", "is the same signatory as 'Roberta Cohen' (line 11)"),
     ("HRW", "organization", "may be the same as (acronym) 'Human Rights Watch (HRW)' (line 21)"),
     ("Roberta Cohan", "individual", "looks like (92% similar) 'Roberta Cohen' (line 11)"),
-])
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), LIKELY_DUPLICATES)
 def test_add_refuses_a_likely_duplicate_and_names_it(letter, name, kind, expected):
     before = roster_file(letter).read_bytes()
     with pytest.raises(RosterError) as info:

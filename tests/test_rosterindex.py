@@ -15,7 +15,13 @@ from undersigned.roster.matching import NameIndex
 from undersigned.roster.rosterfile import RosterText
 
 from .conftest import TODAY
-from .test_roster import letter, names, person, roster_file  # noqa: F401  (a fixture)
+from .test_roster import (  # noqa: F401  (letter: a fixture)
+    LIKELY_DUPLICATES,
+    letter,
+    names,
+    person,
+    roster_file,
+)
 
 
 def fresh_index(roster: Path) -> RosterIndex:
@@ -72,11 +78,7 @@ def test_a_roster_with_windows_line_breaks(letter):  # noqa: F811
 
 
 @pytest.mark.parametrize(("name", "kind", "expected"), [
-    ("ACAT - UK", "organization", "is the same signatory as 'ACAT UK (Action by Christians "
-     "for the Abolition of Torture)' (line 16)"),
-    ("roberta  COHEN", "individual", "is the same signatory as 'Roberta Cohen' (line 11)"),
-    ("HRW", "organization", "may be the same as (acronym) 'Human Rights Watch (HRW)' (line 21)"),
-    ("Roberta Cohan", "individual", "looks like (92% similar) 'Roberta Cohen' (line 11)"),
+    *LIKELY_DUPLICATES,
     ("Rоberta Cohen", "individual", "looks the same, but for invisible or look-alike letters, "
      "as 'Roberta Cohen' (line 11)"),  # a Cyrillic о
 ])

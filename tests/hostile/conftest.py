@@ -79,3 +79,17 @@ def hostile_root(tmp_path, monkeypatch) -> Path:
     (root / "signatories").mkdir()
     monkeypatch.chdir(root)
     return root
+
+
+def run_cli(*args: str):
+    """The command line run in this process; an ordinary refusal is an `Error:` and an exit
+    status, never an exception, a traceback or "internal error"."""
+    from click.testing import CliRunner
+
+    from undersigned.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return result

